@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Set up everything on a fresh machine, then run an invoke task: `python3 bootstrap.py build|test|...`.
+
+Needs only Python 3.11+. It creates `.venv/`, installs the pinned, hash-checked
+dependencies (again only when a lock file changed), and for the tests also the
+pinned npm validators and Debian's Chromium and Java when they are missing and
+this user may install them. Then it hands over to `invoke TASK`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+TEST_TASKS = {"test", "bench", "browser-check"}
+APT_PACKAGES = {"chromium": "chromium", "java": "default-jre-headless", "npm": "npm"}
+
+
+def say(message: str) -> None:
+    """Print a progress line."""
+    print(f"bootstrap: {message}", flush=True)
+
+
+def run(*command: str, **kwargs) -> None:
+    """Run a command and stop with its exit code if it fails."""
+    result = subprocess.run(command, cwd=ROOT, **kwargs)
+    if result.returncode != 0:
+        sys.exit(f"bootstrap: `{' '.join(command)}` failed (exit {result.returncode}) — see the output above")
+
+
+def files_digest(*files: Path) -> str:
+    """Return one SHA-256 over the files' bytes."""
+    return hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
+
+
+def stamp_matches(name: str, *files: Path) -> bool:
+    """Tell whether `files` are unchanged since the install recorded under `name`."""
+    stamp = VENV / f".installed-{name}"
+    return stamp.exists() and stamp.read_text() == files_digest(*files)
+
+
+def record_stamp(name: str, *files: Path) -> None:
+    """Remember that `files` are installed."""
+    (VENV / f".installed-{name}").write_text(files_digest(*files))
+
+
+def ensure_python_packages(with_dev: bool) -> None:
+    """Create the virtual environment and install the locked packages."""
+    if not (BIN / "python").exists():
+        say("creating .venv/")
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    locks = [ROOT / "requirements.lock"] + ([ROOT / "requirements-dev.lock"] if with_dev else [])
+    name = "dev" if with_dev else "site"
+    if stamp_matches(name, *locks):
+        return
+    say(f"installing pinned Python packages ({', '.join(p.name for p in locks)})")
+    args = [str(BIN / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--require-hashes"]
+    for lock in locks:
+        args += ["-r", str(lock)]
+    run(*args)
+    record_stamp(name, *locks)
+
+
+def apt_install(packages: list[str]) -> None:
+    """Install Debian packages when we may; otherwise say what is missing."""
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        sys.exit(
+            f"bootstrap: missing {', '.join(packages)} — install them with your package manager "
+            f"(Debian: sudo apt-get install {' '.join(packages)}) and run this again"
+        )
+    say(f"installing {', '.join(packages)} with apt-get")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    run("apt-get", "update", "-qq", env=env)
+    run("apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages, env=env, stdout=subprocess.DEVNULL)
+
+
+def ensure_test_tools() -> None:
+    """Install Chromium, Java (for the Nu HTML checker) and the pinned npm validators."""
+    missing = [pkg for tool, pkg in APT_PACKAGES.items() if not shutil.which(tool)]
+    if missing:
+        apt_install(missing)
+    if not stamp_matches("npm", ROOT / "package-lock.json") or not (ROOT / "node_modules").is_dir():
+        say("installing pinned npm packages (npm ci)")
+        run("npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error")
+        record_stamp("npm", ROOT / "package-lock.json")
+
+
+def main(argv: list[str]) -> int:
+    """Set up, then run `invoke` with the given task and arguments."""
+    if sys.version_info < (3, 11):
+        sys.exit("bootstrap: Python 3.11 or newer is needed — install it and run `python3 bootstrap.py` again")
+    if not argv:
+        sys.exit("bootstrap: say what to run, e.g. `python3 bootstrap.py build` or `python3 bootstrap.py test`")
+    with_dev = argv[0] in TEST_TASKS
+    ensure_python_packages(with_dev)
+    if with_dev:
+        ensure_test_tools()
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", "VIRTUAL_ENV": str(VENV)}
+    return subprocess.run([str(BIN / "invoke"), *argv], cwd=ROOT, env=env).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

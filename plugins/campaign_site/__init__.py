@@ -1,0 +1,3 @@
+"""Site-wide helpers for the campaign theme: French dates, reading time, hashed assets."""
+
+from .plugin import register  # noqa: F401

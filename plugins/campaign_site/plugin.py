@@ -1,0 +1,63 @@
+"""Connect the campaign theme's helpers to Pelican."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pelican import signals
+
+from . import french
+from .assets import AssetManifest
+
+_manifests: dict[int, AssetManifest] = {}
+
+
+def add_template_helpers(pelican):
+    """Give templates French dates, reading time and hashed asset URLs."""
+    settings = pelican.settings
+    static_dir = Path(settings["THEME"]) / "static"
+    manifest = AssetManifest(static_dir, f"{settings['SITEURL']}/{settings['THEME_STATIC_DIR']}")
+    _manifests[id(pelican)] = manifest
+    settings.setdefault("JINJA_FILTERS", {}).update(
+        date_fr=french.date_fr,
+        month_fr=french.month_fr,
+        period_fr=french.period_fr,
+        reading_time=french.reading_time,
+    )
+    settings.setdefault("JINJA_GLOBALS", {}).update(asset=manifest.url)
+    settings.setdefault("CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
+
+
+def write_hashed_assets(pelican):
+    """Write the hashed copies of the assets that pages referenced."""
+    manifest = _manifests.pop(id(pelican), None)
+    if manifest is not None:
+        manifest.write(Path(pelican.output_path) / pelican.settings["THEME_STATIC_DIR"])
+
+
+def pin_sitemap_clock(generators):
+    """Date undated pages in the sitemap by the newest article, not by the clock."""
+    try:
+        from pelican.plugins.sitemap import sitemap
+    except ImportError:
+        return
+    dates = [
+        getattr(item, "modified", None) or item.date
+        for generator in generators
+        for item in getattr(generator, "articles", [])
+    ]
+    if dates:
+        sitemap.generator.now = max(dates)
+
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+def register():
+    """Connect the helpers to Pelican's signals."""
+    signals.initialized.connect(add_template_helpers)
+    signals.all_generators_finalized.connect(pin_sitemap_clock)
+    signals.finalized.connect(write_hashed_assets)

@@ -1,0 +1,186 @@
+"""The public data page: every metric with its latest figure, chart and sources, plus downloads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from feedgenerator import Atom1Feed
+from markupsafe import Markup
+from pelican.generators import Generator
+
+from . import exports, render
+from .formatting import format_date, format_number, format_period, format_value
+from .model import ChartSpec, Metric, Observation, StatsData
+from .settings import page_dir, page_url, setting
+
+NO_PLATFORM = "Autres"
+
+
+@dataclass(frozen=True)
+class MetricView:
+    """What the data page shows of one metric."""
+
+    metric: Metric
+    anchor: str
+    latest: str
+    latest_when: str
+    change: str | None
+    chart: Markup
+    csv_url: str
+    figures: tuple[Observation, ...]
+
+
+def observation_when(observation: Observation) -> str:
+    """Return the date or period of a figure in French."""
+    if observation.start == observation.end:
+        return format_date(observation.end)
+    return format_period(observation.start, observation.end)
+
+
+def describe_change(previous: Observation, latest: Observation) -> str:
+    """Describe the change between two figures of a metric, keeping bounds honest."""
+    delta = latest.value.amount - previous.value.amount
+    sign = "+\u00a0" if delta >= 0 else "−\u00a0"
+    exact = previous.value.bound == latest.value.bound == "exact"
+    approximate = "" if exact else "≈\u00a0"
+    return f"{approximate}{sign}{format_number(abs(delta))} depuis {observation_when(previous)} ({format_value(previous.value)})"
+
+
+def metric_anchor(metric_id: str) -> str:
+    """Return an HTML id for a metric."""
+    return "metrique-" + metric_id.replace(".", "-")
+
+
+def metric_view(metric: Metric, stats: StatsData, base_url: str) -> MetricView | None:
+    """Build the data page's view of one metric, or None when it has no figures."""
+    figures = stats.observations.get(metric.id, ())
+    if not figures:
+        return None
+    latest = max(figures, key=lambda o: (o.end, o.start))
+    earlier = [o for o in figures if o.end < latest.end]
+    previous = max(earlier, key=lambda o: (o.end, o.start)) if earlier else None
+    spec = ChartSpec(
+        metrics=(metric.id,),
+        type="line" if metric.kind == "total" else "bar",
+        title=metric.label,
+        path="stats/metrics.yaml",
+        line=metric.line,
+    )
+    csv_url = f"{base_url}/donnees/metriques/{metric.id}.csv"
+    return MetricView(
+        metric=metric,
+        anchor=metric_anchor(metric.id),
+        latest=format_value(latest.value),
+        latest_when=observation_when(latest),
+        change=describe_change(previous, latest) if previous else None,
+        chart=Markup(render.render_chart(spec, stats, "donnees-" + metric.id.replace(".", "-"), csv_url)),
+        csv_url=csv_url,
+        figures=figures,
+    )
+
+
+def platform_groups(stats: StatsData, base_url: str) -> list[tuple[str, list[MetricView]]]:
+    """Group metric views by platform, in catalogue order."""
+    groups: dict[str, list[MetricView]] = {}
+    for metric in stats.metrics.values():
+        view = metric_view(metric, stats, base_url)
+        if view is not None:
+            groups.setdefault(metric.platform or NO_PLATFORM, []).append(view)
+    return list(groups.items())
+
+
+def snapshot_feed(stats: StatsData, site_url: str, base_url: str, title: str) -> Atom1Feed:
+    """Build the Atom feed of snapshots, newest first, dated by content only."""
+    feed = Atom1Feed(
+        title=f"{title} — nouveaux chiffres",
+        link=f"{base_url}/",
+        description="Chaque nouveau relevé de nos chiffres d'audience, avec sa source.",
+        language="fr",
+        feed_guid=f"{base_url}/",
+    )
+    for snapshot in sorted(stats.snapshots, key=lambda s: (s.date, s.filename), reverse=True):
+        figures = [
+            f"{stats.metrics[o.metric].label} : {format_value(o.value)} ({observation_when(o)})"
+            for metric_id in stats.metrics
+            for o in stats.observations.get(metric_id, ())
+            if o.snapshot.filename == snapshot.filename
+        ]
+        when = dt.datetime.combine(snapshot.date, dt.time(12, 0), tzinfo=dt.timezone.utc)
+        feed.add_item(
+            title=f"Chiffres du {format_date(snapshot.date)} — {snapshot.source}",
+            link=f"{base_url}/#instantane-{Path(snapshot.filename).stem}",
+            description="<ul>" + "".join(f"<li>{Markup.escape(f)}</li>" for f in figures) + "</ul>",
+            unique_id=f"urn:sha256:{snapshot.sha256}",
+            pubdate=when,
+            updateddate=when,
+        )
+    return feed
+
+
+class TransparencyPageGenerator(Generator):
+    """Write the data page, the downloads and the feed of new figures."""
+
+    def generate_context(self):
+        """Make sure the stats are loaded for this build."""
+        from .pelican_glue import build_state
+
+        build_state(self.context, self.settings)
+
+    def generate_output(self, writer):
+        """Write the page and every download."""
+        from .pelican_glue import build_state
+
+        state = build_state(self.context, self.settings)
+        if state.stats is None:
+            return
+        stats = state.stats
+        folder = page_dir(self.settings)
+        base_url = page_url(self.settings)
+        out = Path(self.output_path)
+        files = {
+            f"{folder}/donnees/observations.csv": exports.observations_csv(
+                stats, [o for m in stats.metrics for o in stats.observations.get(m, ())]
+            ),
+            f"{folder}/donnees/observations.json": exports.observations_json(stats),
+            f"{folder}/donnees/instantanes/SHA256SUMS": exports.sha256sums(stats),
+            **{
+                f"{folder}/donnees/metriques/{m}.csv": exports.observations_csv(stats, stats.observations.get(m, ()))
+                for m in stats.metrics
+            },
+            **state.downloads.files,
+        }
+        for name, text in sorted(files.items()):
+            write_bytes(out / name, text.encode("utf-8"))
+        for snapshot in stats.snapshots:
+            write_bytes(out / folder / "donnees" / "instantanes" / snapshot.filename, snapshot.data)
+        feed_name = f"{folder}/{setting(self.settings, 'TRANSPARENCY_STATS_FEED')}"
+        feed = snapshot_feed(stats, self.settings.get("SITEURL", ""), base_url, self.settings["SITENAME"])
+        target = out / feed_name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "w", encoding="utf-8") as handle:
+            feed.write(handle, "utf-8")
+        writer.write_file(
+            f"{folder}/index.html",
+            self.get_template(setting(self.settings, "TRANSPARENCY_STATS_PAGE_TEMPLATE")),
+            self.context,
+            relative_urls=self.settings.get("RELATIVE_URLS", False),
+            transparency_page=True,
+            has_charts=True,
+            groups=platform_groups(stats, base_url),
+            snapshots=sorted(stats.snapshots, key=lambda s: (s.date, s.filename), reverse=True),
+            downloads_url=f"{base_url}/donnees",
+            feed_url=f"{self.settings.get('SITEURL', '')}/{feed_name}",
+            format_value=format_value,
+            observation_when=observation_when,
+            format_date=format_date,
+        )
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write a download file, creating its folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    os.chmod(path, 0o644)

@@ -1,0 +1,84 @@
+"""Python-Markdown extension: turn ```chart blocks into placeholders filled at build time.
+
+The block is not rendered here: Pelican caches what readers return, so a chart
+baked in at read time would go stale when a snapshot changes. The placeholder
+keeps the block's text and line; `charts.fill_placeholders` renders it against
+the stats of the current build.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+
+PLACEHOLDER_OPEN = "<!--transparency-chart "
+PLACEHOLDER_CLOSE = "-->"
+FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`\s]*)")
+# Run after whitespace normalisation (30) but before `meta` (27) strips the header,
+# so line numbers still count from the top of the file; and before fenced_code (25).
+PRIORITY = 28
+
+
+def encode_placeholder(payload: dict) -> str:
+    """Return an HTML comment carrying the block's text and line."""
+    data = json.dumps(payload, ensure_ascii=True, sort_keys=True).encode()
+    return PLACEHOLDER_OPEN + base64.b64encode(data).decode() + PLACEHOLDER_CLOSE
+
+
+def decode_placeholder(token: str) -> dict:
+    """Return the payload of a placeholder written by `encode_placeholder`."""
+    return json.loads(base64.b64decode(token))
+
+
+def closes(line: str, fence: str) -> bool:
+    """Tell whether `line` closes a block opened with `fence`."""
+    stripped = line.strip()
+    return stripped.startswith(fence) and set(stripped) == {fence[0]}
+
+
+class ChartBlockPreprocessor(Preprocessor):
+    """Replace every ```chart fenced block with a stashed placeholder."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        """Return the lines with chart blocks swapped for placeholders."""
+        out: list[str] = []
+        index = 0
+        count = 0
+        while index < len(lines):
+            match = FENCE.match(lines[index])
+            if not match:
+                out.append(lines[index])
+                index += 1
+                continue
+            fence = match["fence"]
+            end = index + 1
+            while end < len(lines) and not closes(lines[end], fence):
+                end += 1
+            if match["info"].lstrip("{.").rstrip("}") != "chart":
+                out.extend(lines[index : end + 1])  # another language: leave it whole
+                index = end + 1
+                continue
+            payload = {"index": count, "line": index + 1, "text": "\n".join(lines[index + 1 : end])}
+            if end >= len(lines):
+                payload["unclosed"] = True
+            count += 1
+            out.extend(["", self.md.htmlStash.store(encode_placeholder(payload)), ""])
+            index = end + 1
+        return out
+
+
+class ChartExtension(Extension):
+    """Register the ```chart block syntax."""
+
+    def extendMarkdown(self, md):
+        """Add the chart preprocessor to `md`."""
+        md.preprocessors.register(ChartBlockPreprocessor(md), "transparency_chart", PRIORITY)
+
+
+def makeExtension(**kwargs):
+    """Let Python-Markdown load the extension by name."""
+    return ChartExtension(**kwargs)

@@ -1,0 +1,98 @@
+"""Validated, immutable model of the transparency stats (YAML comes in, this goes out)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["total", "period"]
+Bound = Literal["exact", "at_least", "about"]
+ChartType = Literal["line", "area", "bar", "latest"]
+
+
+@dataclass(frozen=True)
+class Value:
+    """A non-negative figure, exact, a lower bound (`at_least`) or an approximation (`about`)."""
+
+    amount: int | float
+    bound: Bound = "exact"
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One entry of `stats/metrics.yaml`."""
+
+    id: str
+    label: str
+    kind: Kind
+    platform: str | None = None
+    unit: str | None = None
+    description: str | None = None
+    color: str | None = None
+    line: int = 1  # line of the metric id in metrics.yaml
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One file of `stats/snapshots/`: a report of figures read on `date`."""
+
+    path: str  # POSIX path relative to the stats folder's parent, e.g. "stats/snapshots/2016-12-23.yaml"
+    filename: str  # e.g. "2016-12-23.yaml"
+    date: dt.date
+    source: str
+    url: str | None
+    note: str | None
+    sha256: str  # of the file's bytes as published
+    data: bytes = field(repr=False, compare=False, default=b"")  # the file's bytes, published as they are
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One figure: a total read on a day (start == end) or a count over an inclusive period."""
+
+    metric: str
+    start: dt.date
+    end: dt.date
+    value: Value
+    snapshot: Snapshot
+    line: int  # line of the figure in its snapshot file
+
+
+@dataclass(frozen=True)
+class StatsData:
+    """Everything under `stats/`, validated.
+
+    `metrics` keeps the catalogue's order; `snapshots` are sorted by (date, filename);
+    `observations` maps every metric id to its figures sorted by (start, end), one per
+    distinct date or period (identical figures repeated across snapshots are merged,
+    keeping the earliest snapshot as their source).
+    """
+
+    metrics: dict[str, Metric]
+    snapshots: tuple[Snapshot, ...]
+    observations: dict[str, tuple[Observation, ...]]
+    fingerprint: str  # SHA-256 over every file read, to tell when anything changed
+
+    def series(self, metric_id: str, start: dt.date | None = None, end: dt.date | None = None):
+        """Return the metric's observations lying wholly inside [start, end]."""
+        return tuple(
+            o
+            for o in self.observations.get(metric_id, ())
+            if (start is None or o.start >= start) and (end is None or o.end <= end)
+        )
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A validated chart block of a post."""
+
+    metrics: tuple[str, ...]
+    type: ChartType
+    title: str | None = None
+    start: dt.date | None = None  # `from`
+    end: dt.date | None = None  # `to`
+    scale: Literal["linear", "log"] = "linear"
+    caption: str | None = None
+    path: str = ""  # the post's file, for messages
+    line: int = 1  # line of the opening fence in the post

@@ -1,0 +1,118 @@
+"""Pelican glue: load the stats once per build, fill chart placeholders, add the data page."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from pelican import signals
+from pelican.utils import truncate_html_words
+
+from . import charts
+from .datapage import TransparencyPageGenerator
+from .errors import StatsError
+from .loader import load_stats
+from .markdown_ext import ChartExtension
+from .model import StatsData
+from .settings import page_dir, page_url, setting
+
+logger = logging.getLogger(__name__)
+STATE_KEY = "_TRANSPARENCY_STATS_STATE"
+
+
+@dataclass
+class BuildState:
+    """What one build knows about the stats: the data (None if it failed to load) and chart CSVs."""
+
+    stats: StatsData | None
+    downloads: charts.ChartDownloads
+
+
+def add_markdown_extension(pelican):
+    """Teach Pelican's Markdown reader the ```chart block."""
+    markdown = pelican.settings.setdefault("MARKDOWN", {})
+    extensions = markdown.setdefault("extensions", [])
+    if not any(isinstance(ext, ChartExtension) for ext in extensions):
+        extensions.append(ChartExtension())
+
+
+def build_state(context, settings) -> BuildState:
+    """Load the stats once per build and keep them in the shared context."""
+    if STATE_KEY not in context:
+        try:
+            stats = load_stats(setting(settings, "TRANSPARENCY_STATS_PATH"))
+        except StatsError as error:
+            logger.error("%s", error)
+            stats = None
+        context[STATE_KEY] = BuildState(stats, charts.ChartDownloads())
+    return context[STATE_KEY]
+
+
+def fill_content_charts(content, state: BuildState, kind: str) -> None:
+    """Render the charts of one article or page, and keep its summary chart-free."""
+    source = getattr(content, "_transparency_source", None)
+    if source is None:
+        source = content._transparency_source = content._content
+    content.has_charts = charts.has_placeholders(source)
+    if not content.has_charts:
+        return
+    settings = content.settings
+    if "summary" not in content.metadata:
+        # Pelican truncates HTML by words and could cut a chart in half: leave charts out.
+        chartless = content._update_content(charts.strip_placeholders(source), content.get_siteurl())
+        content.metadata["summary"] = truncate_html_words(
+            chartless, settings["SUMMARY_MAX_LENGTH"], settings["SUMMARY_END_SUFFIX"]
+        )
+    if state.stats is None:
+        return  # the load error is already reported
+    folder = page_dir(settings)
+    try:
+        content._content = charts.fill_placeholders(
+            source,
+            state.stats,
+            source_path=display_path(content.source_path, settings),
+            chart_prefix=f"{kind}-{content.slug}",
+            csv_dir=f"{folder}/donnees/graphiques",
+            csv_url=f"{page_url(settings)}/donnees/graphiques",
+            downloads=state.downloads,
+        )
+    except StatsError as error:
+        logger.error("%s", error)
+
+
+def display_path(path: str, settings) -> str:
+    """Return a content path relative to the project (the folder above PATH)."""
+    import os
+
+    base = os.path.dirname(os.path.abspath(settings["PATH"]))
+    relative = os.path.relpath(os.path.abspath(path), base)
+    return relative.replace(os.sep, "/")
+
+
+def fill_article_charts(generator):
+    """Render charts in every article, draft and translation."""
+    state = build_state(generator.context, generator.settings)
+    for group in ("articles", "translations", "drafts", "drafts_translations", "hidden_articles", "hidden_translations"):
+        for article in getattr(generator, group, []):
+            fill_content_charts(article, state, "graphique")
+
+
+def fill_page_charts(generator):
+    """Render charts in every page."""
+    state = build_state(generator.context, generator.settings)
+    for group in ("pages", "translations", "hidden_pages", "hidden_translations", "draft_pages", "draft_translations"):
+        for page in getattr(generator, group, []):
+            fill_content_charts(page, state, "graphique-page")
+
+
+def add_data_page_generator(pelican):
+    """Add the generator that writes the public data page and downloads."""
+    return TransparencyPageGenerator
+
+
+def register():
+    """Connect the plugin to Pelican's signals."""
+    signals.initialized.connect(add_markdown_extension)
+    signals.article_generator_finalized.connect(fill_article_charts)
+    signals.page_generator_finalized.connect(fill_page_charts)
+    signals.get_generators.connect(add_data_page_generator)

@@ -1,0 +1,26 @@
+"""The plugin's settings and their defaults, in one place."""
+
+DEFAULTS = {
+    # Folder holding metrics.yaml and snapshots/.
+    "TRANSPARENCY_STATS_PATH": "stats",
+    # URL (and folder) of the public data page; downloads live under it.
+    "TRANSPARENCY_STATS_PAGE_URL": "transparence/",
+    "TRANSPARENCY_STATS_PAGE_TEMPLATE": "transparency",
+    # Atom feed of new figures, relative to the page's folder.
+    "TRANSPARENCY_STATS_FEED": "nouveaux-chiffres.atom.xml",
+}
+
+
+def setting(settings, name):
+    """Return a plugin setting, or its default."""
+    return settings.get(name, DEFAULTS[name])
+
+
+def page_dir(settings) -> str:
+    """Return the data page's folder in the output, without slashes around it."""
+    return setting(settings, "TRANSPARENCY_STATS_PAGE_URL").strip("/")
+
+
+def page_url(settings) -> str:
+    """Return the data page's absolute URL path, e.g. `/transparence`."""
+    return f"{settings.get('SITEURL', '')}/{page_dir(settings)}"

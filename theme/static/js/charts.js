@@ -1,0 +1,204 @@
+/*
+ * Draw every transparency chart (.ts-chart__plot[data-figure]) with Plotly.
+ *
+ * Load with <script src="charts.js" defer data-plotly="…/plotly-basic.min.js"
+ * data-plotly-locale="…/plotly-locale-fr.js">. Plotly is fetched once, when the
+ * first chart comes near the viewport. One chart's failure never stops the others.
+ * No inline script, no eval: works under CSP script-src 'self'.
+ */
+(() => {
+  "use strict";
+
+  const script = document.currentScript;
+  const PLOTLY_URL = script ? script.getAttribute("data-plotly") : null;
+  const LOCALE_URL = script ? script.getAttribute("data-plotly-locale") : null;
+
+  // CLDR French, as Babel writes the table and hover strings ("5 janv. 2017").
+  // Plotly's own fr locale abbreviates "Jan", "Fév", "Jui"…: these take precedence.
+  const FRENCH_FORMAT = {
+    days: ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+    shortDays: ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+    months: ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+      "septembre", "octobre", "novembre", "décembre"],
+    shortMonths: ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août",
+      "sept.", "oct.", "nov.", "déc."],
+    date: "%d/%m/%Y",
+    year: "%Y",
+    month: "%b %Y",
+    dayMonth: "%-d %b",
+    dayMonthYear: "%-d %b %Y",
+  };
+  const DARK = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+  const COARSE = window.matchMedia ? window.matchMedia("(pointer: coarse)") : null;
+  const drawn = new Set();
+  let plotlyLoading = null;
+
+  /** Load a script once, resolving when it has run. */
+  function loadScript(url) {
+    return new Promise((resolve, reject) => {
+      const element = document.createElement("script");
+      element.src = url;
+      element.async = false;
+      element.onload = () => resolve();
+      element.onerror = () => reject(new Error("cannot load " + url));
+      document.head.appendChild(element);
+    });
+  }
+
+  /** Load plotly.js then its French locale, once for the whole page. */
+  function loadPlotly() {
+    if (!plotlyLoading) {
+      const plotly = window.Plotly ? Promise.resolve() : PLOTLY_URL
+        ? loadScript(PLOTLY_URL) : Promise.reject(new Error("charts.js: no data-plotly URL"));
+      plotlyLoading = plotly
+        .then(() => (LOCALE_URL ? loadScript(LOCALE_URL).catch(() => undefined) : undefined))
+        .then(() => {
+          if (!window.Plotly) throw new Error("plotly.js did not define Plotly");
+          return window.Plotly;
+        });
+    }
+    return plotlyLoading;
+  }
+
+  /** Read the theme's chart colours from CSS custom properties. */
+  function themeColours() {
+    const style = getComputedStyle(document.documentElement);
+    return {
+      fg: style.getPropertyValue("--ts-chart-fg").trim(),
+      grid: style.getPropertyValue("--ts-chart-grid").trim(),
+    };
+  }
+
+  /** Return the colour attributes to set, as Plotly.relayout paths (empty ones skipped). */
+  function themeUpdate(colours) {
+    const update = {};
+    if (colours.fg) {
+      update["font.color"] = colours.fg;
+      update["modebar.activecolor"] = colours.fg;
+    }
+    if (colours.grid) {
+      update["modebar.color"] = colours.grid;
+      for (const axis of ["xaxis", "yaxis"]) {
+        update[axis + ".gridcolor"] = colours.grid;
+        update[axis + ".linecolor"] = colours.grid;
+        update[axis + ".zerolinecolor"] = colours.grid;
+      }
+    }
+    update["modebar.bgcolor"] = "rgba(0,0,0,0)";
+    return update;
+  }
+
+  /** Set a dotted path ("xaxis.gridcolor") inside a layout object. */
+  function setPath(target, path, value) {
+    const keys = path.split(".");
+    let node = target;
+    for (const key of keys.slice(0, -1)) {
+      if (typeof node[key] !== "object" || node[key] === null) node[key] = {};
+      node = node[key];
+    }
+    node[keys[keys.length - 1]] = value;
+  }
+
+  /** Make a label literal for Plotly, which reads <b>, <a> and &amp; in its text. */
+  function literal(text) {
+    return typeof text === "string"
+      ? text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;") : text;
+  }
+
+  /** Prepare the figure's layout and labels for this page and device. */
+  function prepare(figure, div) {
+    const layout = figure.layout || {};
+    const update = themeUpdate(themeColours());
+    for (const path of Object.keys(update)) setPath(layout, path, update[path]);
+    setPath(layout, "font.family", getComputedStyle(div).fontFamily);
+    if (COARSE && COARSE.matches) {
+      // Let a finger scroll the page across the chart; a tap still shows the figure.
+      layout.dragmode = false;
+      setPath(layout, "xaxis.fixedrange", true);
+    }
+    const data = (figure.data || []).map((trace) => {
+      const copy = Object.assign({}, trace, { name: literal(trace.name) });
+      if (trace.orientation === "h" && Array.isArray(trace.y)) copy.y = trace.y.map(literal);
+      return copy;
+    });
+    return { data, layout };
+  }
+
+  /** Return the Plotly config of one chart. */
+  function config(chartId) {
+    return {
+      locale: "fr",
+      locales: { fr: { format: FRENCH_FORMAT } },
+      displaylogo: false,
+      responsive: true,
+      modeBarButtonsToRemove: ["select2d", "lasso2d"],
+      toImageButtonOptions: { filename: chartId || "graphique" },
+    };
+  }
+
+  /** Draw one chart; on failure mark it failed and keep its fallback text. */
+  async function draw(div) {
+    const figure = div.closest(".ts-chart") || div;
+    const fallback = Array.from(div.childNodes);
+    try {
+      const source = document.getElementById(div.getAttribute("data-figure"));
+      if (!source) throw new Error("no figure data #" + div.getAttribute("data-figure"));
+      const parsed = JSON.parse(source.textContent);
+      const Plotly = await loadPlotly();
+      const { data, layout } = prepare(parsed, div);
+      div.textContent = "";
+      await Plotly.newPlot(div, data, layout, config(figure.id));
+      drawn.add(div);
+      figure.classList.add("ts-chart--drawn");
+    } catch (error) {
+      drawn.delete(div);
+      try {
+        if (window.Plotly) window.Plotly.purge(div);
+      } catch (ignored) {
+        // the chart was never drawn
+      }
+      div.textContent = "";
+      for (const node of fallback) div.appendChild(node);
+      figure.classList.add("ts-chart--failed");
+      console.error("ts-chart: cannot draw #" + (figure.id || "?"), error);
+    }
+  }
+
+  /** Recolour every drawn chart for the current theme. */
+  function retheme() {
+    const update = themeUpdate(themeColours());
+    for (const div of drawn) {
+      window.Plotly.relayout(div, update).catch((error) => {
+        console.error("ts-chart: cannot recolour a chart", error);
+      });
+    }
+  }
+
+  /** Draw charts as they come within 300 px of the viewport (all at once without IntersectionObserver). */
+  function start() {
+    const plots = document.querySelectorAll(".ts-chart__plot[data-figure]");
+    if (!plots.length) return;
+    if (DARK) {
+      if (DARK.addEventListener) DARK.addEventListener("change", retheme);
+      else if (DARK.addListener) DARK.addListener(retheme);
+    }
+    // A theme switch on the page (not the OS) can ask for new colours too.
+    document.addEventListener("ts-chart-theme", retheme);
+    if (!("IntersectionObserver" in window)) {
+      plots.forEach(draw);
+      return;
+    }
+    const observer = new IntersectionObserver((entries) => {
+      for (const entry of entries) {
+        if (entry.isIntersecting) {
+          observer.unobserve(entry.target);
+          draw(entry.target);
+        }
+      }
+    }, { rootMargin: "300px 0px" });
+    plots.forEach((plot) => observer.observe(plot));
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -1,0 +1,1 @@
+"""Build, vendoring and benchmark helpers behind `tasks.py`."""

@@ -1,0 +1,186 @@
+"""Build the site strictly and atomically: any warning fails it, and output/ only changes on success."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "plugins"))
+
+RENAME_EXCHANGE = 2  # Linux renameat2() flag: swap two paths in one step
+AT_FDCWD = -100
+
+
+class BuildFailed(Exception):
+    """The build found problems; each is one line for the person who caused it."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class ProblemCollector(logging.Handler):
+    """Collect every warning and error Pelican or a plugin logs, as one line each."""
+
+    def __init__(self, root: Path):
+        super().__init__(level=logging.WARNING)
+        self.root = root
+        self.problems: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Turn a log record into a one-line problem naming the file."""
+        if record.msg == "Could not process %s" and record.args:
+            path = Path(str(record.args[0]))
+            exc = record.exc_info[1] if record.exc_info else None
+            self.problems.append(describe_read_failure(path, exc, self.root))
+            return
+        message = " ".join(record.getMessage().split())
+        self.problems.append(message)
+
+
+def display_path(path: Path, root: Path) -> str:
+    """Return the path relative to the project, as volunteers see it."""
+    try:
+        return Path(path).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def describe_read_failure(path: Path, exc: BaseException | None, root: Path) -> str:
+    """Explain why Pelican could not read a post, pointing at the line when possible."""
+    from transparency_stats.errors import StatsError
+
+    if isinstance(exc, StatsError):
+        return str(exc)
+    shown = display_path(path, root)
+    reason = " ".join(str(exc).split()) if exc else "Pelican could not read it"
+    line = find_offending_line(path, str(exc) if exc else "")
+    return (
+        f"{shown}:{line}:1: this post could not be read ({reason}) — "
+        "check its header lines (Title:, Date: 2017-01-05, Category:, Tags:)"
+    )
+
+
+def find_offending_line(path: Path, reason: str) -> int:
+    """Return the line of the metadata header that holds the value named in the error."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return 1
+    for number, text in enumerate(lines, start=1):
+        if not text.strip():
+            break  # end of the metadata header
+        key, _, value = text.partition(":")
+        if value.strip() and value.strip() in reason:
+            return number
+    return 1
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one atomic step where the kernel allows it."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
+    return result == 0
+
+
+def replace_dir(new: Path, target: Path) -> None:
+    """Put `new` in place of `target`; readers never see a missing or half-written folder."""
+    if not target.exists():
+        new.rename(target)
+        return
+    if exchange(new, target):
+        shutil.rmtree(new)  # `new` now holds the previous output
+        return
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old)
+
+
+def remove_stale_builds(parent: Path, name: str) -> None:
+    """Remove temporary folders left by builds that were killed half way."""
+    for stale in parent.glob(f".{name}.build-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def run_pelican(settings_file: Path, output_dir: Path, overrides: dict | None = None) -> list[str]:
+    """Run Pelican into `output_dir`; return the problems it logged."""
+    import pelican
+    from pelican.settings import read_settings
+
+    collector = ProblemCollector(ROOT)
+    root_logger = logging.getLogger()
+    root_logger.addHandler(collector)
+    quiet = logging.StreamHandler(sys.stderr)
+    quiet.setLevel(logging.CRITICAL + 1)
+    previous_level = root_logger.level
+    root_logger.setLevel(logging.WARNING)
+    try:
+        settings = read_settings(
+            str(settings_file),
+            override={**(overrides or {}), "OUTPUT_PATH": str(output_dir)},
+        )
+        pelican.Pelican(settings).run()
+    finally:
+        root_logger.removeHandler(collector)
+        root_logger.setLevel(previous_level)
+    return collector.problems
+
+
+def build(settings_file: Path, output_dir: Path, overrides: dict | None = None, postprocess=None) -> float:
+    """Build into a fresh folder and swap it in; raise BuildFailed and leave output_dir alone on any problem."""
+    from transparency_stats.errors import StatsError
+
+    output_dir = Path(output_dir).resolve()
+    output_dir.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_builds(output_dir.parent, output_dir.name)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.build-", dir=output_dir.parent))
+    started = time.perf_counter()
+    try:
+        try:
+            problems = run_pelican(settings_file, staging, overrides)
+        except StatsError as error:
+            problems = [str(error)]
+        if problems:
+            raise BuildFailed(list(dict.fromkeys(problems)))
+        if postprocess is not None:
+            postprocess(staging)
+        staging.chmod(0o755)
+        replace_dir(staging, output_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: `python -m tools.sitebuild SETTINGS OUTPUT`."""
+    from tools.postprocess import precompress
+
+    args = argv if argv is not None else sys.argv[1:]
+    settings_file = Path(args[0] if args else ROOT / "pelicanconf.py")
+    output_dir = Path(args[1] if len(args) > 1 else ROOT / "output")
+    try:
+        seconds = build(settings_file, output_dir, postprocess=precompress)
+    except BuildFailed as failure:
+        for problem in failure.problems:
+            print(problem, file=sys.stderr)
+        print(f"Build failed: {len(failure.problems)} problem(s); {display_path(output_dir, ROOT)}/ was left as it was.", file=sys.stderr)
+        return 1
+    print(f"Built {display_path(output_dir, ROOT)}/ in {seconds:.1f} s.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
