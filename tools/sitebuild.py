@@ -33,12 +33,13 @@ class ProblemCollector(logging.Handler):
     def __init__(self, root: Path):
         super().__init__(level=logging.WARNING)
         self.root = root
+        self.content_root = root  # Pelican names unreadable posts relative to its PATH
         self.problems: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         """Turn a log record into a one-line problem naming the file."""
         if record.msg == "Could not process %s" and record.args:
-            path = Path(str(record.args[0]))
+            path = self.content_root / str(record.args[0])
             exc = record.exc_info[1] if record.exc_info else None
             self.problems.append(describe_read_failure(path, exc, self.root))
             return
@@ -117,7 +118,13 @@ def remove_stale_builds(parent: Path, name: str) -> None:
 def run_pelican(settings_file: Path, output_dir: Path, overrides: dict | None = None) -> list[str]:
     """Run Pelican into `output_dir`; return the problems it logged."""
     import pelican
+    from pelican.log import LimitFilter
     from pelican.settings import read_settings
+
+    # Pelican drops a warning it has seen before in this process: start afresh,
+    # so a second build (tests, livereload) still fails on it.
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
 
     collector = ProblemCollector(ROOT)
     root_logger = logging.getLogger()
@@ -127,10 +134,12 @@ def run_pelican(settings_file: Path, output_dir: Path, overrides: dict | None = 
     previous_level = root_logger.level
     root_logger.setLevel(logging.WARNING)
     try:
+        # DEBUG makes Pelican keep the exception of a post it could not read, so we can explain it.
         settings = read_settings(
             str(settings_file),
-            override={**(overrides or {}), "OUTPUT_PATH": str(output_dir)},
+            override={**(overrides or {}), "OUTPUT_PATH": str(output_dir), "DEBUG": True},
         )
+        collector.content_root = Path(settings["PATH"])
         pelican.Pelican(settings).run()
     finally:
         root_logger.removeHandler(collector)
