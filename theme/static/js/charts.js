@@ -5,6 +5,11 @@
  * data-plotly-locale="…/plotly-locale-fr.js">. Plotly is fetched once, when the
  * first chart comes near the viewport. One chart's failure never stops the others.
  * No inline script, no eval: works under CSP script-src 'self'.
+ *
+ * Plotly injects its own CSS in a <style> element, which CSP style-src 'self' blocks.
+ * Give data-plotly-css="…/plotly.css" (plotly's rules as a file) and this script adds
+ * <link id="plotly.js-style-global" class="no-inline-styles">, which plotly.js then
+ * uses instead of injecting its own (checked with plotly.js 4.1.1).
  */
 (() => {
   "use strict";
@@ -12,6 +17,8 @@
   const script = document.currentScript;
   const PLOTLY_URL = script ? script.getAttribute("data-plotly") : null;
   const LOCALE_URL = script ? script.getAttribute("data-plotly-locale") : null;
+  const CSS_URL = script ? script.getAttribute("data-plotly-css") : null;
+  const PLOTLY_STYLE_ID = "plotly.js-style-global";
 
   // CLDR French, as Babel writes the table and hover strings ("5 janv. 2017").
   // Plotly's own fr locale abbreviates "Jan", "Fév", "Jui"…: these take precedence.
@@ -45,12 +52,27 @@
     });
   }
 
-  /** Load plotly.js then its French locale, once for the whole page. */
+  /** Link plotly's stylesheet so that plotly.js injects no <style> (resolves even if it fails). */
+  function loadPlotlyCss() {
+    if (!CSS_URL || document.getElementById(PLOTLY_STYLE_ID)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const link = document.createElement("link");
+      link.id = PLOTLY_STYLE_ID;
+      link.className = "no-inline-styles";
+      link.rel = "stylesheet";
+      link.href = CSS_URL;
+      link.onload = () => resolve();
+      link.onerror = () => resolve();
+      document.head.appendChild(link);
+    });
+  }
+
+  /** Load plotly's stylesheet and plotly.js, then its French locale, once for the whole page. */
   function loadPlotly() {
     if (!plotlyLoading) {
       const plotly = window.Plotly ? Promise.resolve() : PLOTLY_URL
         ? loadScript(PLOTLY_URL) : Promise.reject(new Error("charts.js: no data-plotly URL"));
-      plotlyLoading = plotly
+      plotlyLoading = Promise.all([loadPlotlyCss(), plotly])
         .then(() => (LOCALE_URL ? loadScript(LOCALE_URL).catch(() => undefined) : undefined))
         .then(() => {
           if (!window.Plotly) throw new Error("plotly.js did not define Plotly");
@@ -105,10 +127,37 @@
       ? text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;") : text;
   }
 
+  /** Break a long axis label into lines of about `width` characters (Plotly's <br>). */
+  function wrap(text, width) {
+    if (typeof text !== "string") return text;
+    const lines = [];
+    let line = "";
+    for (const word of text.split(" ")) {
+      if (line && line.length + 1 + word.length > width) {
+        lines.push(line);
+        line = word;
+      } else {
+        line = line ? line + " " + word : word;
+      }
+    }
+    lines.push(line);
+    return lines.join("<br>");
+  }
+
+  /** Return the indices of the bar traces, whose inside text follows the theme. */
+  function barIndices(data) {
+    const indices = [];
+    (data || []).forEach((trace, i) => {
+      if (trace.type === "bar") indices.push(i);
+    });
+    return indices;
+  }
+
   /** Prepare the figure's layout and labels for this page and device. */
   function prepare(figure, div) {
     const layout = figure.layout || {};
-    const update = themeUpdate(themeColours());
+    const colours = themeColours();
+    const update = themeUpdate(colours);
     for (const path of Object.keys(update)) setPath(layout, path, update[path]);
     setPath(layout, "font.family", getComputedStyle(div).fontFamily);
     if (COARSE && COARSE.matches) {
@@ -118,7 +167,15 @@
     }
     const data = (figure.data || []).map((trace) => {
       const copy = Object.assign({}, trace, { name: literal(trace.name) });
-      if (trace.orientation === "h" && Array.isArray(trace.y)) copy.y = trace.y.map(literal);
+      if (trace.orientation === "h" && Array.isArray(trace.y)) {
+        // Category labels take the plot's width on a phone: break them into short lines.
+        const width = div.clientWidth < 480 ? 12 : 24;
+        copy.y = trace.y.map((label) => wrap(literal(label), width));
+      }
+      if (trace.type === "bar" && colours.fg) {
+        // Plotly's own contrast colour vanishes on hatched (bounded) bars.
+        copy.insidetextfont = Object.assign({}, trace.insidetextfont, { color: colours.fg });
+      }
       return copy;
     });
     return { data, layout };
@@ -131,7 +188,10 @@
       locales: { fr: { format: FRENCH_FORMAT } },
       displaylogo: false,
       responsive: true,
-      modeBarButtonsToRemove: ["select2d", "lasso2d"],
+      // plotly.js 4 shows "Share chart..." by default, posting the data to cloud.plotly.com.
+      showSendToCloud: false,
+      plotlyServerURL: "",
+      modeBarButtonsToRemove: ["select2d", "lasso2d", "sendChartToCloud"],
       toImageButtonOptions: { filename: chartId || "graphique" },
     };
   }
@@ -166,9 +226,13 @@
 
   /** Recolour every drawn chart for the current theme. */
   function retheme() {
-    const update = themeUpdate(themeColours());
+    const colours = themeColours();
+    const update = themeUpdate(colours);
     for (const div of drawn) {
-      window.Plotly.relayout(div, update).catch((error) => {
+      const bars = barIndices(div.data);
+      const restyle = bars.length && colours.fg
+        ? window.Plotly.restyle(div, { "insidetextfont.color": colours.fg }, bars) : Promise.resolve();
+      Promise.all([restyle, window.Plotly.relayout(div, update)]).catch((error) => {
         console.error("ts-chart: cannot recolour a chart", error);
       });
     }

@@ -1,0 +1,129 @@
+"""Machine-readable downloads of the stats: CSV, JSON and `sha256sum` lists (numbers not localised)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+
+from .model import ChartSpec, Observation, StatsData
+
+OBSERVATION_FIELDS = [
+    "metric",
+    "label",
+    "platform",
+    "unit",
+    "kind",
+    "start",
+    "end",
+    "value",
+    "bound",
+    "source",
+    "url",
+    "snapshot",
+    "snapshot_sha256",
+]
+
+
+def chart_metric_ids(spec: ChartSpec) -> tuple[str, ...]:
+    """Return the chart's metric ids in the order written, each once."""
+    return tuple(dict.fromkeys(spec.metrics))
+
+
+def latest_observation(series: Iterable[Observation]) -> Observation | None:
+    """Return the observation ending last (the shorter period on a tie), or None."""
+    return max(series, key=lambda o: (o.end, o.start), default=None)
+
+
+def chart_observations(spec: ChartSpec, stats: StatsData) -> list[Observation]:
+    """Return exactly what the chart plots: per metric in chart order, by (start, end)."""
+    series = [stats.series(m, spec.start, spec.end) for m in chart_metric_ids(spec)]
+    if spec.type == "latest":
+        return [o for o in map(latest_observation, series) if o is not None]
+    return [o for s in series for o in s]
+
+
+def plain_number(x: int | float) -> int | float:
+    """Return x as an int when it is whole (145000, not 145000.0), else unchanged."""
+    if isinstance(x, float) and x.is_integer():
+        return int(x)
+    return x
+
+
+def observation_record(stats: StatsData, o: Observation) -> dict:
+    """Return one observation as a flat record keyed by OBSERVATION_FIELDS (None when absent)."""
+    metric = stats.metrics[o.metric]
+    return {
+        "metric": o.metric,
+        "label": metric.label,
+        "platform": metric.platform,
+        "unit": metric.unit,
+        "kind": metric.kind,
+        "start": o.start.isoformat(),
+        "end": o.end.isoformat(),
+        "value": plain_number(o.value.amount),
+        "bound": o.value.bound,
+        "source": o.snapshot.source,
+        "url": o.snapshot.url,
+        "snapshot": o.snapshot.filename,
+        "snapshot_sha256": o.snapshot.sha256,
+    }
+
+
+def observations_csv(stats: StatsData, observations: Iterable[Observation]) -> str:
+    """Return a header row then one CSV row per observation (RFC 4180, empty cell for absent)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=OBSERVATION_FIELDS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(observation_record(stats, o) for o in observations)
+    return out.getvalue()
+
+
+def all_observations(stats: StatsData) -> list[Observation]:
+    """Return every observation, metric by metric in catalogue order."""
+    return [o for m in stats.metrics for o in stats.observations.get(m, ())]
+
+
+def observations_json(stats: StatsData) -> str:
+    """Return the metrics, every observation and the snapshots as indented, deterministic JSON."""
+    document = {
+        "metrics": {
+            m.id: {
+                "label": m.label,
+                "kind": m.kind,
+                "platform": m.platform,
+                "unit": m.unit,
+                "description": m.description,
+                "color": m.color,
+            }
+            for m in stats.metrics.values()
+        },
+        "observations": [observation_record(stats, o) for o in all_observations(stats)],
+        "snapshots": [
+            {
+                "file": s.filename,
+                "date": s.date.isoformat(),
+                "source": s.source,
+                "url": s.url,
+                "note": s.note,
+                "sha256": s.sha256,
+            }
+            for s in stats.snapshots
+        ],
+    }
+    return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+
+
+def sha256sum_line(sha256: str, filename: str) -> str:
+    """Return one `sha256sum` line, escaping the name as GNU coreutils does."""
+    if any(c in filename for c in "\\\n\r"):
+        escaped = filename.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+        return f"\\{sha256}  {escaped}\n"
+    return f"{sha256}  {filename}\n"
+
+
+def sha256sums(stats: StatsData) -> str:
+    """Return the snapshots' digests in `sha256sum` format, sorted by file name."""
+    snapshots = sorted(stats.snapshots, key=lambda s: s.filename)
+    return "".join(sha256sum_line(s.sha256, s.filename) for s in snapshots)

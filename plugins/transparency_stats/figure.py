@@ -1,0 +1,204 @@
+"""Plotly figure dicts built by hand (no plotly.graph_objects: small, fast, deterministic)."""
+
+from __future__ import annotations
+
+import json
+
+from .exports import chart_metric_ids, chart_observations
+from .formatting import NBSP, format_period, format_value
+from .model import ChartSpec, Metric, Observation, StatsData
+
+# Mid-luminance hues: at least 3.7:1 against white and against #1a1a1a (WCAG 1.4.11 asks 3:1).
+PALETTE = ("#3a7bd5", "#c2571a", "#2b8a3e", "#a35bd1", "#d04a7a", "#0c8599", "#9c6b00")
+MARKER_SYMBOLS = {"exact": "circle", "at_least": "triangle-up", "about": "diamond-open"}
+BAR_PATTERNS = {"exact": "", "at_least": "/", "about": "/"}
+DATE_HOVER = "%{x|%-d %b %Y}"  # charts.js gives Plotly CLDR's French month abbreviations
+SCRIPT_ESCAPES = {
+    ord("<"): "\\u003c",
+    ord(">"): "\\u003e",
+    ord("&"): "\\u0026",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
+
+def metric_color(metric: Metric, position: int) -> str:
+    """Return the metric's own colour, else the palette's colour for its place in the chart."""
+    return metric.color or PALETTE[position % len(PALETTE)]
+
+
+def scalar_or_list(items: list):
+    """Return the one value all items share, else the list (fewer bytes)."""
+    return items[0] if items and all(i == items[0] for i in items) else items
+
+
+def hover_extra(trace_count: int) -> str:
+    """Return the hover's secondary box: the trace name, only when several traces."""
+    return "<extra>%{fullData.name}</extra>" if trace_count > 1 else "<extra></extra>"
+
+
+def is_period(o: Observation) -> bool:
+    """Tell whether o covers more than one day."""
+    return o.start != o.end
+
+
+def plot_date(o: Observation) -> str:
+    """Return where o sits on a time axis: its day, or its period's middle day (ISO)."""
+    return (o.start + (o.end - o.start) / 2).isoformat() if is_period(o) else o.start.isoformat()
+
+
+def pattern(observations: list[Observation]) -> dict | None:
+    """Return the bar hatching that marks bounded values, None when all are exact."""
+    shapes = [BAR_PATTERNS[o.value.bound] for o in observations]
+    if not any(shapes):
+        return None
+    return {"shape": scalar_or_list(shapes)}  # fillmode "replace": hatched in the bar's colour
+
+
+def time_trace(metric: Metric, color: str, observations: list[Observation], fill: bool, extra: str) -> dict:
+    """Return one scatter trace of a line or area chart."""
+    trace = {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": metric.label,
+        "x": [plot_date(o) for o in observations],
+        "y": [o.value.amount for o in observations],
+        "line": {"color": color},
+        "marker": {"symbol": scalar_or_list([MARKER_SYMBOLS[o.value.bound] for o in observations]), "size": 8},
+        "customdata": [format_value(o.value) for o in observations],
+    }
+    if any(map(is_period, observations)):
+        trace["text"] = [format_period(o.start, o.end) for o in observations]
+        trace["hovertemplate"] = f"%{{text}}{NBSP}: %{{customdata}}{extra}"
+    else:
+        trace["hovertemplate"] = f"{DATE_HOVER}{NBSP}: %{{customdata}}{extra}"
+    if fill:
+        trace["fill"] = "tozeroy"
+    return trace
+
+
+def bar_trace(metric: Metric, color: str, observations: list[Observation], extra: str) -> dict:
+    """Return one vertical bar trace of a bar chart, periods on x."""
+    marker = {"color": color}
+    hatching = pattern(observations)
+    if hatching:
+        marker["pattern"] = hatching
+    return {
+        "type": "bar",
+        "name": metric.label,
+        "x": [format_period(o.start, o.end) for o in observations],
+        "y": [o.value.amount for o in observations],
+        "text": [format_value(o.value) for o in observations],
+        "marker": marker,
+        "hovertemplate": f"%{{x}}{NBSP}: %{{text}}{extra}",
+    }
+
+
+def latest_text(o: Observation) -> str:
+    """Return a latest figure with its day or period: "≥ 145 000 (5 janv. 2017)"."""
+    return f"{format_value(o.value)} ({format_period(o.start, o.end)})"
+
+
+def latest_trace(metrics: list[Metric], colors: list[str], observations: list[Observation]) -> dict:
+    """Return the one horizontal bar trace of a latest chart, a bar per metric."""
+    marker = {"color": colors}
+    hatching = pattern(observations)
+    if hatching:
+        marker["pattern"] = hatching
+    return {
+        "type": "bar",
+        "orientation": "h",
+        "y": [m.label for m in metrics],
+        "x": [o.value.amount for o in observations],
+        "text": [latest_text(o) for o in observations],
+        # From the bar's base, level, at full size: legible whatever the bar's length.
+        "textposition": "inside",
+        "insidetextanchor": "start",
+        "constraintext": "none",
+        "textangle": 0,
+        "marker": marker,
+        "hovertemplate": f"%{{y}}{NBSP}: %{{text}}<extra></extra>",
+    }
+
+
+def value_axis(log: bool) -> dict:
+    """Return the axis carrying the figures: fixed (no zoom), from zero, integers grouped."""
+    axis = {"fixedrange": True, "automargin": True, "separatethousands": True, "exponentformat": "none"}
+    if log:
+        axis["type"] = "log"
+    else:
+        axis["rangemode"] = "tozero"
+    return axis
+
+
+def build_layout(spec: ChartSpec, trace_count: int, categories: list[str] | None) -> dict:
+    """Return a minimal layout: transparent, small margins, theme colours left to charts.js."""
+    log = spec.scale == "log"
+    layout = {
+        "autosize": True,
+        "separators": ",\u202f",
+        "hovermode": "closest",
+        "margin": {"l": 8, "r": 8, "t": 24, "b": 8},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "showlegend": trace_count > 1,
+    }
+    if trace_count > 1:
+        # Below the tick labels whatever their height (yref "container", plotly.js >= 2.23).
+        layout["legend"] = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom"}
+    if spec.type == "latest":
+        layout["xaxis"] = value_axis(log)
+        layout["yaxis"] = {"fixedrange": True, "automargin": True, "autorange": "reversed"}
+    elif spec.type == "bar":
+        layout["barmode"] = "group"
+        layout["xaxis"] = {"type": "category", "fixedrange": True, "automargin": True}
+        if categories is not None:
+            layout["xaxis"].update(categoryorder="array", categoryarray=categories)
+        layout["yaxis"] = value_axis(log)
+    else:
+        layout["xaxis"] = {"type": "date", "automargin": True}
+        layout["yaxis"] = value_axis(log)
+    return layout
+
+
+def group_by_metric(metric_ids: tuple[str, ...], observations: list[Observation]) -> list[list[Observation]]:
+    """Return the observations split per metric, in the chart's metric order."""
+    groups = {m: [] for m in metric_ids}
+    for o in observations:
+        groups[o.metric].append(o)
+    return list(groups.values())
+
+
+def bar_categories(groups: list[list[Observation]]) -> list[str] | None:
+    """Return every period label in time order when the traces' periods differ, else None."""
+    periods = [[(o.start, o.end) for o in g] for g in groups if g]
+    if all(p == periods[0] for p in periods):
+        return None
+    return [format_period(*p) for p in sorted({p for ps in periods for p in ps})]
+
+
+def build_figure(spec: ChartSpec, stats: StatsData) -> dict:
+    """Return the chart's Plotly figure as a plain {"data": [...], "layout": {...}} dict."""
+    metric_ids = chart_metric_ids(spec)
+    metrics = [stats.metrics[m] for m in metric_ids]
+    colors = [metric_color(m, i) for i, m in enumerate(metrics)]
+    observations = chart_observations(spec, stats)
+    if spec.type == "latest":
+        plotted = {o.metric for o in observations}
+        shown = [(m, c) for m, c in zip(metrics, colors) if m.id in plotted]
+        data = [latest_trace([m for m, _ in shown], [c for _, c in shown], observations)]
+        return {"data": data, "layout": build_layout(spec, 1, None)}
+    groups = group_by_metric(metric_ids, observations)
+    extra = hover_extra(len(metrics))
+    if spec.type == "bar":
+        data = [bar_trace(m, c, g, extra) for m, c, g in zip(metrics, colors, groups)]
+        return {"data": data, "layout": build_layout(spec, len(data), bar_categories(groups))}
+    fill = spec.type == "area"
+    data = [time_trace(m, c, g, fill, extra) for m, c, g in zip(metrics, colors, groups)]
+    return {"data": data, "layout": build_layout(spec, len(data), None)}
+
+
+def figure_json(fig: dict) -> str:
+    """Return fig as compact JSON that is safe inside <script type="application/json">."""
+    text = json.dumps(fig, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return text.translate(SCRIPT_ESCAPES)

@@ -1,0 +1,157 @@
+"""HTML of one chart: the plot's container, its figure JSON, the same figures as a table, sources."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from markupsafe import Markup, escape
+
+from .exports import chart_metric_ids, chart_observations
+from .figure import build_figure, figure_json
+from .formatting import NBSP, NNBSP, format_date, format_period, format_value
+from .model import ChartSpec, Metric, Observation, Snapshot, StatsData
+
+CHART_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
+URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+MISSING = "—"
+FALLBACK = f"Le graphique interactif demande JavaScript{NBSP}: les chiffres sont dans le tableau ci-dessous."
+PLOT_LABEL = f"graphique interactif{NNBSP}; les chiffres sont dans le tableau ci-dessous"
+
+
+def french_list(items: list[str]) -> str:
+    """Join items the French way: "A", "A et B", "A, B et C"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " et " + items[-1]
+
+
+def chart_title(spec: ChartSpec, metrics: list[Metric]) -> str:
+    """Return the chart's title, else its metrics' labels as a French list."""
+    return spec.title or french_list([m.label for m in metrics])
+
+
+def has_odd_characters(url: str) -> bool:
+    """Tell whether url holds spaces, control characters or backslashes (read as "/" by browsers)."""
+    return any(c.isspace() or ord(c) < 0x20 or c == "\\" for c in url)
+
+
+def is_web_url(url: str | None) -> bool:
+    """Tell whether url is an absolute http(s) URL with a host."""
+    if not url or has_odd_characters(url):
+        return False
+    parts = urlsplit(url)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+def is_site_url(url: str) -> bool:
+    """Tell whether url is an http(s) URL or a scheme-less path on this site."""
+    if is_web_url(url):
+        return True
+    return bool(url) and not has_odd_characters(url) and not URL_SCHEME.match(url) and not url.startswith("//")
+
+
+def link_or_text(text: str, url: str | None) -> Markup:
+    """Return text as a link when url is a web URL, else as plain escaped text."""
+    if is_web_url(url):
+        return Markup('<a href="{}">{}</a>').format(url, text)
+    return escape(text)
+
+
+def snapshots_used(observations: list[Observation]) -> list[Snapshot]:
+    """Return the observations' snapshots, each once, by (date, file name)."""
+    unique = {o.snapshot.filename: o.snapshot for o in observations}
+    return sorted(unique.values(), key=lambda s: (s.date, s.filename))
+
+
+def sources_html(snapshots: list[Snapshot]) -> Markup:
+    """Return the sources read, first to last, each (source, url) once, with the figures' date."""
+    if not snapshots:
+        return escape("Aucun chiffre sur cette période.")
+    sources = list(dict.fromkeys((s.source, s.url) for s in snapshots))
+    links = Markup(f"{NNBSP}; ").join(link_or_text(text, url) for text, url in sources)
+    label = "Source" if len(sources) == 1 else "Sources"
+    latest = format_date(max(s.date for s in snapshots))
+    return Markup("{}{}: {} — Chiffres au {}.").format(label, NBSP, links, latest)
+
+
+def table_head(cells: list[str]) -> Markup:
+    """Return a <thead> row of column headers."""
+    row = Markup("").join(Markup('<th scope="col">{}</th>').format(c) for c in cells)
+    return Markup("<thead><tr>{}</tr></thead>").format(row)
+
+
+def table_row(header: str, cells: list[str]) -> Markup:
+    """Return a <tr> headed by a row header."""
+    tds = Markup("").join(Markup("<td>{}</td>").format(c) for c in cells)
+    return Markup('<tr><th scope="row">{}</th>{}</tr>').format(header, tds)
+
+
+def series_rows(metrics: list[Metric], observations: list[Observation]) -> list[Markup]:
+    """Return one row per day or period, one cell per metric ("—" when it has no figure)."""
+    cells = {(o.start, o.end, o.metric): format_value(o.value) for o in observations}
+    periods = sorted({(o.start, o.end) for o in observations})
+    return [
+        table_row(format_period(start, end), [cells.get((start, end, m.id), MISSING) for m in metrics])
+        for start, end in periods
+    ]
+
+
+def latest_rows(metrics: list[Metric], observations: list[Observation]) -> list[Markup]:
+    """Return one row per metric: its latest figure and its day or period."""
+    latest = {o.metric: o for o in observations}
+    rows = []
+    for m in metrics:
+        o = latest.get(m.id)
+        value, when = (format_value(o.value), format_period(o.start, o.end)) if o else (MISSING, MISSING)
+        rows.append(table_row(m.label, [value, when]))
+    return rows
+
+
+def data_table(spec: ChartSpec, title: str, metrics: list[Metric], observations: list[Observation]) -> Markup:
+    """Return the table of exactly the figures plotted."""
+    if spec.type == "latest":
+        head = table_head(["Indicateur", "Chiffre", "Date"])
+        rows = latest_rows(metrics, observations)
+    else:
+        first = "Période" if any(o.start != o.end for o in observations) else "Date"
+        head = table_head([first] + [m.label for m in metrics])
+        rows = series_rows(metrics, observations)
+    return Markup("<table><caption>{}</caption>{}<tbody>{}</tbody></table>").format(
+        title, head, Markup("").join(rows)
+    )
+
+
+def render_chart(spec: ChartSpec, stats: StatsData, chart_id: str, csv_url: str) -> str:
+    """Return the chart's <figure>: plot container, figure JSON, data table and sources."""
+    if not CHART_ID.match(chart_id):
+        raise ValueError(f"chart id must be letters, digits, '-', '_' or '.': {chart_id!r}")
+    metrics = [stats.metrics[m] for m in chart_metric_ids(spec)]
+    observations = chart_observations(spec, stats)
+    title = chart_title(spec, metrics)
+    caption = Markup("{} ").format(spec.caption) if spec.caption else Markup("")
+    download = (
+        Markup('<a href="{}" download>Télécharger les données (CSV)</a>').format(csv_url)
+        if is_site_url(csv_url)
+        else Markup("")
+    )
+    return Markup(
+        '<figure class="ts-chart" id="{id}">\n'
+        '<p class="ts-chart__title" id="{id}-title">{title}</p>\n'
+        '<div class="ts-chart__plot" data-figure="{id}-data" role="img" aria-label="{label}">'
+        '<p class="ts-chart__fallback">{fallback}</p></div>\n'
+        '<script type="application/json" id="{id}-data">{json}</script>\n'
+        '<details class="ts-chart__data"><summary>Les chiffres du graphique</summary>\n{table}\n</details>\n'
+        "<figcaption>{caption}{sources} {download}</figcaption>\n"
+        "</figure>\n"
+    ).format(
+        id=chart_id,
+        title=title,
+        label=f"{title} — {PLOT_LABEL}",
+        fallback=FALLBACK,
+        json=Markup(figure_json(build_figure(spec, stats))),
+        table=data_table(spec, title, metrics, observations),
+        caption=caption,
+        sources=sources_html(snapshots_used(observations)),
+        download=download,
+    )

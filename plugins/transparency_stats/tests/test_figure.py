@@ -1,0 +1,202 @@
+"""Plotly figure dicts built by hand, and their JSON for a <script type="application/json">."""
+
+import json
+
+from factories import D, FANS, FOLLOWERS, VISITS, chart, monthly, observation, stats_data
+from hypothesis import given
+from hypothesis import strategies as st
+
+from transparency_stats.figure import PALETTE, build_figure, figure_json
+from transparency_stats.model import Metric
+
+NNBSP = "\u202f"
+NBSP = "\u00a0"
+
+
+def one_line_chart():
+    """Return the reference chart: one metric, twelve monthly totals."""
+    return chart("fb_fans"), stats_data([FANS], monthly())
+
+
+def test_a_line_chart_plots_each_total_on_its_day():
+    spec, stats = one_line_chart()
+    (trace,) = build_figure(spec, stats)["data"]
+    assert trace["type"] == "scatter"
+    assert trace["mode"] == "lines+markers"
+    assert trace["name"] == "Abonnés Facebook"
+    assert trace["x"][:2] == ["2017-01-05", "2017-02-05"]
+    assert trace["y"][:2] == [100000, 104500]
+    assert trace["customdata"][:2] == [f"100{NNBSP}000", f"104{NNBSP}500"]
+    assert trace["hovertemplate"] == f"%{{x|%-d %b %Y}}{NBSP}: %{{customdata}}<extra></extra>"
+    assert trace["line"]["color"] == PALETTE[0]
+
+
+def test_bounds_get_their_own_marker_and_sign():
+    stats = stats_data(
+        [FANS],
+        [
+            observation("fb_fans", D(2017, 1, 5), 100000),
+            observation("fb_fans", D(2017, 2, 5), 145000, "at_least"),
+            observation("fb_fans", D(2017, 3, 5), 150000, "about"),
+        ],
+    )
+    (trace,) = build_figure(chart("fb_fans"), stats)["data"]
+    assert trace["marker"]["symbol"] == ["circle", "triangle-up", "diamond-open"]
+    assert trace["customdata"] == [f"100{NNBSP}000", f"≥{NBSP}145{NNBSP}000", f"≈{NBSP}150{NNBSP}000"]
+
+
+def test_a_bound_shared_by_every_point_is_written_once():
+    stats = stats_data([FANS], [observation("fb_fans", D(2017, m, 5), 1000 * m, "at_least") for m in (1, 2, 3)])
+    (trace,) = build_figure(chart("fb_fans"), stats)["data"]
+    assert trace["marker"]["symbol"] == "triangle-up"
+
+
+def test_colours_come_from_the_metric_else_from_the_palette_by_position():
+    red = Metric("red", "Rouge", "total", color="#cc0000")
+    stats = stats_data([FANS, red, FOLLOWERS], monthly("fb_fans", 2) + monthly("red", 2) + monthly("tw_followers", 2))
+    data = build_figure(chart("tw_followers", "red", "fb_fans"), stats)["data"]
+    assert [t["line"]["color"] for t in data] == [PALETTE[0], "#cc0000", PALETTE[2]]
+    assert [t["name"] for t in data] == ["Abonnés Twitter", "Rouge", "Abonnés Facebook"]
+
+
+def test_several_traces_get_a_legend_below_and_named_hovers():
+    stats = stats_data([FANS, FOLLOWERS], monthly("fb_fans", 3) + monthly("tw_followers", 3))
+    fig = build_figure(chart("fb_fans", "tw_followers"), stats)
+    assert fig["layout"]["showlegend"] is True
+    assert fig["layout"]["legend"]["orientation"] == "h"
+    assert all(t["hovertemplate"].endswith("<extra>%{fullData.name}</extra>") for t in fig["data"])
+    single = build_figure(chart("fb_fans"), stats)
+    assert single["layout"]["showlegend"] is False
+    assert "legend" not in single["layout"]
+
+
+def test_the_layout_is_minimal_transparent_and_french():
+    spec, stats = one_line_chart()
+    layout = build_figure(spec, stats)["layout"]
+    assert layout["separators"] == f",{NNBSP}"
+    assert layout["paper_bgcolor"] == layout["plot_bgcolor"] == "rgba(0,0,0,0)"
+    assert layout["xaxis"]["type"] == "date"
+    assert layout["yaxis"]["fixedrange"] is True
+    assert layout["yaxis"]["rangemode"] == "tozero"
+    assert not {"template", "title", "font"} & layout.keys()
+
+
+def test_the_window_keeps_only_figures_inside_it():
+    spec = chart("fb_fans", start=D(2017, 3, 1), end=D(2017, 5, 31))
+    (trace,) = build_figure(spec, stats_data([FANS], monthly()))["data"]
+    assert trace["x"] == ["2017-03-05", "2017-04-05", "2017-05-05"]
+
+
+def test_a_period_on_a_time_axis_sits_mid_period_and_hovers_as_a_period():
+    stats = stats_data([VISITS], [observation("site_visits", D(2016, 8, 1), 20000, end=D(2016, 8, 31))])
+    (trace,) = build_figure(chart("site_visits"), stats)["data"]
+    assert trace["x"] == ["2016-08-16"]
+    assert trace["text"] == ["août 2016"]
+    assert trace["hovertemplate"].startswith(f"%{{text}}{NBSP}: %{{customdata}}")
+
+
+def test_an_area_chart_fills_to_zero():
+    spec, stats = one_line_chart()
+    area = build_figure(chart("fb_fans", type="area"), stats)["data"][0]
+    assert area["fill"] == "tozeroy"
+    assert "fill" not in build_figure(spec, stats)["data"][0]
+
+
+def test_a_log_scale_applies_to_the_value_axis():
+    stats = stats_data([FANS], monthly())
+    assert build_figure(chart("fb_fans", scale="log"), stats)["layout"]["yaxis"]["type"] == "log"
+    latest = build_figure(chart("fb_fans", type="latest", scale="log"), stats)["layout"]
+    assert latest["xaxis"]["type"] == "log"
+    assert "type" not in latest["yaxis"]
+
+
+def visits():
+    """Return monthly site visits, November only approximate."""
+    return [
+        observation("site_visits", D(2016, 9, 1), 40000, end=D(2016, 9, 30)),
+        observation("site_visits", D(2016, 10, 1), 50000, end=D(2016, 10, 31)),
+        observation("site_visits", D(2016, 11, 1), 60000, "about", end=D(2016, 11, 30)),
+    ]
+
+
+def test_a_bar_chart_puts_periods_on_a_category_axis_and_hatches_bounds():
+    fig = build_figure(chart("site_visits", type="bar"), stats_data([VISITS], visits()))
+    (trace,) = fig["data"]
+    assert trace["type"] == "bar"
+    assert trace["x"] == ["septembre 2016", "octobre 2016", "novembre 2016"]
+    assert trace["text"] == [f"40{NNBSP}000", f"50{NNBSP}000", f"≈{NBSP}60{NNBSP}000"]
+    assert trace["marker"]["pattern"]["shape"] == ["", "", "/"]
+    assert trace["hovertemplate"] == f"%{{x}}{NBSP}: %{{text}}<extra></extra>"
+    assert fig["layout"]["barmode"] == "group"
+    assert fig["layout"]["xaxis"]["type"] == "category"
+    assert "categoryarray" not in fig["layout"]["xaxis"]
+
+
+def test_exact_bars_are_not_hatched_and_all_bounded_bars_share_one_pattern():
+    exact = [observation("site_visits", D(2016, 9, 1), 1, end=D(2016, 9, 30))]
+    bounded = [observation("site_visits", D(2016, 9, 1), 1, "at_least", end=D(2016, 9, 30))]
+    assert "pattern" not in build_figure(chart("site_visits", type="bar"), stats_data([VISITS], exact))["data"][0]["marker"]
+    marker = build_figure(chart("site_visits", type="bar"), stats_data([VISITS], bounded))["data"][0]["marker"]
+    assert marker["pattern"]["shape"] == "/"
+
+
+def test_bars_with_different_periods_keep_time_order():
+    other = Metric("newsletter", "Abonnés lettre", "period")
+    figures = visits() + [observation("newsletter", D(2016, 8, 1), 10, end=D(2016, 8, 31))]
+    fig = build_figure(chart("site_visits", "newsletter", type="bar"), stats_data([VISITS, other], figures))
+    assert fig["layout"]["xaxis"]["categoryarray"] == ["août 2016", "septembre 2016", "octobre 2016", "novembre 2016"]
+
+
+def test_latest_shows_each_metrics_last_figure_with_its_date():
+    figures = monthly("fb_fans", 3) + [
+        observation("tw_followers", D(2017, 2, 20), 3000, "at_least"),
+        observation("tw_followers", D(2017, 1, 20), 2500),
+    ]
+    stats = stats_data([FANS, FOLLOWERS, VISITS], figures)
+    fig = build_figure(chart("fb_fans", "tw_followers", "site_visits", type="latest"), stats)
+    (trace,) = fig["data"]
+    assert trace["orientation"] == "h"
+    assert trace["y"] == ["Abonnés Facebook", "Abonnés Twitter"]  # no figure, no bar
+    assert trace["x"] == [109000, 3000]
+    assert trace["text"] == [f"109{NNBSP}000 (5 mars 2017)", f"≥{NBSP}3{NNBSP}000 (20 févr. 2017)"]
+    assert trace["marker"]["color"] == [PALETTE[0], PALETTE[1]]
+    assert trace["marker"]["pattern"]["shape"] == ["", "/"]
+    assert fig["layout"]["yaxis"]["autorange"] == "reversed"
+
+
+def test_the_json_is_compact_and_gives_back_the_figure():
+    spec, stats = one_line_chart()
+    fig = build_figure(spec, stats)
+    text = figure_json(fig)
+    assert json.loads(text) == fig
+    assert ": " not in text.replace(f"{NBSP}: ", "") and ", " not in text
+
+
+def test_the_json_cannot_close_its_script_element():
+    label = "</script><script>alert(1)</script> & <!-- \u2028\u2029"
+    stats = stats_data([Metric("x", label, "total")], [observation("x", D(2017, 1, 5), 1)])
+    text = figure_json(build_figure(chart("x"), stats))
+    for raw in "<>&\u2028\u2029":
+        assert raw not in text
+    assert json.loads(text)["data"][0]["name"] == label
+
+
+@given(st.text(max_size=40))
+def test_any_label_survives_the_json_escaping(label):
+    stats = stats_data([Metric("x", label, "total")], [observation("x", D(2017, 1, 5), 1)])
+    text = figure_json(build_figure(chart("x"), stats))
+    assert "<" not in text and "\u2028" not in text
+    assert json.loads(text)["data"][0]["name"] == label
+
+
+def test_the_same_input_gives_the_same_json():
+    spec, stats = one_line_chart()
+    assert figure_json(build_figure(spec, stats)) == figure_json(build_figure(spec, stats_data([FANS], monthly())))
+
+
+def test_a_one_metric_twelve_point_line_chart_fits_in_1500_bytes():
+    spec, stats = one_line_chart()
+    size = len(figure_json(build_figure(spec, stats)).encode("utf-8"))
+    print(f"one-metric 12-point line chart: {size} bytes of JSON")
+    assert size <= 1500
+
