@@ -4,25 +4,12 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
-import sys
 import threading
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "plugins"))
-
-from tools import sitebuild  # noqa: E402
-
-
-def build_site(settings: Path, output: Path, overrides: dict | None = None) -> Path:
-    """Build a site with the project's strict, atomic builder (no cache, no precompression)."""
-    cache = output.parent / f"{output.name}-cache"
-    sitebuild.build(settings, output, overrides={"CACHE_PATH": str(cache), **(overrides or {})})
-    return output
+from site_helpers import ROOT, QuietHandler, build_site
 
 
 @pytest.fixture(scope="session")
@@ -35,22 +22,6 @@ def dev_site(tmp_path_factory) -> Path:
 def publish_site(tmp_path_factory) -> Path:
     """The demo site built with the publish settings (absolute URLs, feeds)."""
     return build_site(ROOT / "publishconf.py", tmp_path_factory.mktemp("publish") / "output")
-
-
-def copy_project(target: Path) -> Path:
-    """Copy the project's sources (not output or caches) to `target`, for tests that edit them."""
-    for name in ("content", "stats", "theme", "plugins", "tools"):
-        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__", "tests"))
-    for name in ("pelicanconf.py", "publishconf.py", "tasks.py"):
-        shutil.copy2(ROOT / name, target / name)
-    return target
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serve files without logging every request."""
-
-    def log_message(self, *args):
-        """Stay quiet."""
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project
+from site_helpers import copy_project
 
 GOOD_POST = """Title: Article {n}
 Date: 2016-06-{day:02d} 10:00

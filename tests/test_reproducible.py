@@ -1,0 +1,65 @@
+"""Same sources, same bytes; and a changed snapshot always shows, even with the content cache on."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from site_helpers import copy_project
+
+
+def build(project: Path, env: dict | None = None, settings: str = "pelicanconf.py") -> None:
+    """Build a project copy through its command line (with precompression), failing the test if it fails."""
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.sitebuild", settings, "output"],
+        cwd=project, capture_output=True, text=True, timeout=600, env={**os.environ, **(env or {})},
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def digests(folder: Path) -> dict[str, str]:
+    """Return every file's SHA-256, by path relative to folder."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_two_builds_are_byte_identical_across_seed_timezone_folder_and_mtimes(tmp_path):
+    first = copy_project(tmp_path / "one")
+    second = copy_project(tmp_path / "elsewhere" / "two")
+    later = time.time() + 86400 * 3
+    for path in second.rglob("*"):
+        os.utime(path, (later, later))
+    build(first, {"PYTHONHASHSEED": "1", "TZ": "UTC"}, "publishconf.py")
+    build(second, {"PYTHONHASHSEED": "4242", "TZ": "Pacific/Kiritimati"}, "publishconf.py")
+    one, two = digests(first / "output"), digests(second / "output")
+    assert len(one) > 100
+    assert sorted(one) == sorted(two)
+    assert [name for name in one if one[name] != two[name]] == []
+
+
+def test_editing_a_snapshot_updates_its_charts_with_the_content_cache_on(tmp_path):
+    project = copy_project(tmp_path)
+    article = project / "output" / "2017" / "01" / "reseaux-et-mouvements" / "index.html"
+    build(project)
+    assert "80\u202f000" in article.read_text(encoding="utf-8")
+    assert list((project / ".cache").rglob("*")), "the content cache should be on"
+    # Prove the cache is really used: a post edited behind the cache's back (same mtime) keeps its old text.
+    post = project / "content" / "posts" / "2017-01-05-reseaux-et-mouvements.md"
+    stamp = post.stat()
+    post.write_text(post.read_text(encoding="utf-8").replace("Une campagne qui revendique", "Une campagne qui réclame"), encoding="utf-8")
+    os.utime(post, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    snapshot = project / "stats" / "snapshots" / "2016-11-30-youtube.yaml"
+    snapshot.write_text(snapshot.read_text(encoding="utf-8").replace("80000", "81234"), encoding="utf-8")
+    build(project)
+    html = article.read_text(encoding="utf-8")
+    assert "Une campagne qui revendique" in html, "the second build should have read the post from the cache"
+    assert "81\u202f234" in html and "80\u202f000" not in html
+    csv = (project / "output" / "transparence" / "donnees" / "observations.csv").read_text(encoding="utf-8")
+    assert ",81234," in csv
