@@ -23,3 +23,4 @@ RSS_FEED_SUMMARY_ONLY = True
 DEPLOY_METHOD = os.environ.get("DEPLOY_METHOD", "rsync")
 DEPLOY_RSYNC_TARGET = os.environ.get("DEPLOY_RSYNC_TARGET", "campagne@blog.example-campagne.fr:/srv/blog")
 DEPLOY_GH_PAGES_BRANCH = "gh-pages"
+DEPLOY_GH_PAGES_PUSH = os.environ.get("DEPLOY_GH_PAGES_PUSH", "1") != "0"

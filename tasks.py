@@ -155,6 +155,39 @@ def publish(c, dry_run=False):
         raise Exit(f"publishconf.py: unknown DEPLOY_METHOD {method!r} — use 'rsync' or 'gh-pages'", code=1)
 
 
+SNAPSHOT_TEMPLATE = """\
+# Relevé du {date}. Remplir, puis lancer `invoke build` : une erreur dit quoi corriger.
+date: {date}
+source: "À compléter : d'où viennent ces chiffres"
+# url: https://exemple.fr/la-source
+# note: Chiffres arrondis par les plateformes.
+totals:
+  # youtube.subscribers: 145000
+  # twitter.followers: {{at_least: 900000}}
+periods:
+  # network.supporters.new:
+  #   {month}: 12000
+"""
+
+
+@task(help={"date": "the day the figures were read, YYYY-MM-DD", "name": "file name without .yaml (default: the date)"})
+def snapshot(c, date, name=""):
+    """Start a new snapshot file in stats/snapshots/ (never overwrites an existing one)."""
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(date)
+    except ValueError:
+        raise Exit(f"--date {date!r}: not a date — write it as YYYY-MM-DD, like 2017-01-05", code=1)
+    path = ROOT / "stats" / "snapshots" / f"{name or day.isoformat()}.yaml"
+    try:
+        with open(path, "x", encoding="utf-8") as handle:  # "x": fail rather than overwrite
+            handle.write(SNAPSHOT_TEMPLATE.format(date=day.isoformat(), month=day.strftime("%Y-%m")))
+    except FileExistsError:
+        raise Exit(f"{path.relative_to(ROOT)}: already exists — published snapshots are never changed; pick another --name", code=1)
+    print(f"Created {path.relative_to(ROOT)}: fill in the figures and the source.")
+
+
 @task(help={"k": "only run tests matching this expression", "x": "stop at the first failure"})
 def test(c, k="", x=False):
     """Run the whole test suite (unit, build, browser and validator tests)."""

@@ -1,0 +1,149 @@
+"""Nothing lost: killed or failed builds keep output/, sources stay read-only, publish refuses bad builds."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from site_helpers import ROOT, copy_project
+
+
+def digests(folder: Path) -> dict[str, str]:
+    """Return every file's SHA-256 under folder."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
+def sources(project: Path) -> dict[str, str]:
+    """Digest of everything a build must only read."""
+    found = {}
+    for name in ("content", "stats", "theme", "plugins"):
+        found.update({f"{name}/{k}": v for k, v in digests(project / name).items()})
+    for name in ("pelicanconf.py", "publishconf.py"):
+        found[name] = hashlib.sha256((project / name).read_bytes()).hexdigest()
+    return found
+
+
+def invoke(project: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run an invoke task in a project copy, as a user would."""
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "invoke"), *args],
+        cwd=project, capture_output=True, text=True, timeout=600, env={**os.environ, **(env or {})},
+    )
+
+
+@pytest.fixture()
+def project(tmp_path) -> Path:
+    """A copy of the project with a good output/ built once."""
+    copy = copy_project(tmp_path / "site")
+    result = invoke(copy, "build")
+    assert result.returncode == 0, result.stderr
+    return copy
+
+
+def test_a_build_killed_half_way_leaves_output_as_it_was(project):
+    before = digests(project / "output")
+    (project / "content" / "posts" / "2016-02-10-une-plateforme-pour-agir.md").write_text(
+        "Title: Nouveau titre\nDate: 2016-02-10\nCategory: Essais\nSlug: une-plateforme-pour-agir\n\nTexte.\n", encoding="utf-8"
+    )
+    process = subprocess.Popen([sys.executable, "-m", "tools.sitebuild", "pelicanconf.py", "output"], cwd=project)
+    deadline = time.time() + 120
+    while not list(project.glob(".output.build-*/index.html")) and time.time() < deadline:
+        time.sleep(0.01)  # wait until the build is writing pages
+    assert process.poll() is None, "the build finished before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert digests(project / "output") == before
+    # The next build cleans the killed build's leftovers and succeeds.
+    result = invoke(project, "build")
+    assert result.returncode == 0, result.stderr
+    assert not list(project.glob(".output.build-*"))
+    assert "Nouveau titre" in (project / "output" / "2016" / "02" / "une-plateforme-pour-agir" / "index.html").read_text()
+
+
+def test_build_preview_and_clean_never_touch_the_sources(project):
+    before = sources(project)
+    for task in ("build", "preview", "rebuild"):
+        result = invoke(project, task)
+        assert result.returncode == 0, f"{task}: {result.stderr}"
+    assert sources(project) == before
+
+
+def test_new_snapshot_task_never_overwrites_a_snapshot(project):
+    existing = project / "stats" / "snapshots" / "2017-01-05-bilan.yaml"
+    original = existing.read_bytes()
+    result = invoke(project, "snapshot", "--date", "2017-01-05", "--name", "2017-01-05-bilan")
+    assert result.returncode == 1
+    assert "already exists" in result.stderr and "\n" not in result.stderr.strip()
+    assert existing.read_bytes() == original
+    created = invoke(project, "snapshot", "--date", "2017-02-01")
+    assert created.returncode == 0, created.stderr
+    new = project / "stats" / "snapshots" / "2017-02-01.yaml"
+    assert new.is_file() and "date: 2017-02-01" in new.read_text(encoding="utf-8")
+
+
+def make_git_repo(project: Path) -> None:
+    """Turn the project copy into a git repository with one commit."""
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
+    (project / ".gitignore").write_bytes((ROOT / ".gitignore").read_bytes())
+    for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "site"]):
+        subprocess.run(["git", *command], cwd=project, check=True, env={**os.environ, **env})
+
+
+def test_publish_refuses_to_deploy_a_failed_build(project):
+    make_git_repo(project)
+    (project / "content" / "posts" / "zz.md").write_text("Title: x\nDate: 2017-13-45\n\nTexte.\n", encoding="utf-8")
+    result = invoke(project, "publish", env={"DEPLOY_METHOD": "gh-pages", "DEPLOY_GH_PAGES_PUSH": "0"})
+    assert result.returncode == 1
+    assert "content/posts/zz.md:2:1:" in result.stderr
+    branches = subprocess.run(["git", "branch", "--list", "gh-pages"], cwd=project, capture_output=True, text=True).stdout
+    assert branches.strip() == ""
+
+
+def test_publish_to_gh_pages_commits_the_whole_site(project):
+    make_git_repo(project)
+    env = {"DEPLOY_METHOD": "gh-pages", "DEPLOY_GH_PAGES_PUSH": "0", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t", "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t"}
+    result = invoke(project, "publish", env=env)
+    assert result.returncode == 0, result.stderr
+    files = subprocess.run(["git", "ls-tree", "-r", "--name-only", "gh-pages"], cwd=project, capture_output=True, text=True).stdout.split()
+    assert "index.html" in files and "transparence/index.html" in files
+    assert len(files) == len(digests(project / "output"))
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=project, capture_output=True, text=True).stdout
+    assert status.strip() == "", "publishing must not touch the working tree"
+
+
+def test_only_safe_yaml_loading_in_the_code():
+    """No yaml.load/unsafe loader anywhere: only yaml.safe_load or the stricter strict_yaml."""
+    offenders = []
+    for path in list(ROOT.glob("*.py")) + list((ROOT / "plugins").rglob("*.py")) + list((ROOT / "tools").rglob("*.py")) + list((ROOT / "tests").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for pattern in (r"\byaml\.load\(", r"\byaml\.load_all\(", r"\byaml\.unsafe_load", r"\byaml\.full_load", r"\bLoader=yaml\.(?!SafeLoader|CSafeLoader)", r"\byaml\.(?:Unsafe|Full)?Loader\b"):
+            for match in re.finditer(pattern, text):
+                if path.name != Path(__file__).name:
+                    offenders.append(f"{path.relative_to(ROOT)}: {match.group(0)}")
+    assert offenders == []
+
+
+def test_jinja_autoescaping_is_on_for_the_theme():
+    from pelican.settings import read_settings
+
+    settings = read_settings(str(ROOT / "pelicanconf.py"))
+    assert settings["JINJA_ENVIRONMENT"]["autoescape"] is True
+    unsafe = [
+        f"{p.name}: {m.group(0)}"
+        for p in (ROOT / "theme" / "templates").glob("*.html")
+        for m in re.finditer(r"\{\{[^}]*\|\s*safe[^}]*\}\}", p.read_text(encoding="utf-8"))
+        if not re.search(r"\b(article|page)\.(content|summary)\|safe", m.group(0))
+    ]
+    assert unsafe == [], "only Markdown output may be marked safe"
