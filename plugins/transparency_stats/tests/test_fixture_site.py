@@ -1,0 +1,71 @@
+"""Build a tiny fixture site through Pelican's real entry point and compare it with expected output.
+
+A change in what the plugin writes shows up as a diff of `fixture_site/expected/`.
+Regenerate after an intended change with: UPDATE_EXPECTED=1 invoke test -k fixture_site
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from pelican import Pelican
+from pelican.settings import read_settings
+
+HERE = Path(__file__).resolve().parent
+FIXTURE = HERE / "fixture_site"
+PROJECT = HERE.parents[2]
+COMPARED = [
+    "2016/12/croissance/index.html",
+    "transparence/index.html",
+    "transparence/donnees/observations.csv",
+    "transparence/donnees/observations.json",
+    "transparence/donnees/metriques/video.subscribers.csv",
+    "transparence/donnees/graphiques/graphique-croissance-1.csv",
+    "transparence/donnees/graphiques/graphique-croissance-2.csv",
+    "transparence/donnees/instantanes/SHA256SUMS",
+    "transparence/nouveaux-chiffres.atom.xml",
+]
+
+
+@pytest.fixture(scope="module")
+def fixture_output(tmp_path_factory) -> Path:
+    """Build the fixture site with the project's settings and theme."""
+    output = tmp_path_factory.mktemp("fixture") / "output"
+    settings = read_settings(
+        str(PROJECT / "pelicanconf.py"),
+        override={
+            "PATH": str(FIXTURE / "content"),
+            "OUTPUT_PATH": str(output),
+            "TRANSPARENCY_STATS_PATH": str(FIXTURE / "stats"),
+            "CACHE_CONTENT": False,
+            "LOAD_CONTENT_CACHE": False,
+            "TEMPLATE_PAGES": {},
+        },
+    )
+    Pelican(settings).run()
+    return output
+
+
+@pytest.mark.parametrize("name", COMPARED)
+def test_output_matches_expected(fixture_output, name):
+    built = (fixture_output / name).read_text(encoding="utf-8")
+    expected_file = FIXTURE / "expected" / name.replace("/", "__")
+    if os.environ.get("UPDATE_EXPECTED"):
+        expected_file.write_text(built, encoding="utf-8")
+    assert expected_file.is_file(), f"no expected output for {name}: run with UPDATE_EXPECTED=1"
+    assert built == expected_file.read_text(encoding="utf-8")
+
+
+def test_snapshots_are_published_byte_for_byte(fixture_output):
+    for snapshot in (FIXTURE / "stats" / "snapshots").glob("*.yaml"):
+        published = fixture_output / "transparence" / "donnees" / "instantanes" / snapshot.name
+        assert published.read_bytes() == snapshot.read_bytes()
+    assert shutil.which("sha256sum"), "coreutils' sha256sum is needed to check SHA256SUMS"
+    import subprocess
+
+    folder = fixture_output / "transparence" / "donnees" / "instantanes"
+    check = subprocess.run(["sha256sum", "--strict", "-c", "SHA256SUMS"], cwd=folder, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
