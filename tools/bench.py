@@ -61,8 +61,9 @@ DAYS = (dt.date(2017, 12, 31) - FIRST_DAY).days + 1  # 2015–2017
 BUDGET_OVERHEAD = 1.10  # build time with the plugin / without
 BUDGET_MS_PER_CHART = 1.5
 BUDGET_GROWTH = 10.0  # plugin's own time at 10× charts and snapshots / at 1×
-BUDGET_CHART_BYTES = 1.5 * 1024
-BUDGET_JS_CHARTS = 450 * 1024  # gzip -9
+KB = 1000  # as the issue counts: plotly's basic bundle is "~395 KB" gzipped, 395 403 bytes
+BUDGET_CHART_BYTES = 1.5 * KB
+BUDGET_JS_CHARTS = 450 * KB  # gzip -9
 BUDGET_JS_NO_CHARTS = 0
 
 
@@ -438,6 +439,7 @@ class PluginClock:
     def __init__(self):
         self.totals: dict[str, float] = defaultdict(float)
         self.calls: Counter = Counter()
+        self.profiler = None  # a cProfile.Profile to run inside the plugin's entry points only
         self._stack: list[float] = []
 
     def reset(self) -> None:
@@ -447,12 +449,17 @@ class PluginClock:
     def wrap(self, category: str, function):
         @functools.wraps(function)
         def timed(*args, **kwargs):
+            profile = self.profiler is not None and not self._stack and category in PLUGIN_PARTS
             self._stack.append(0.0)
+            if profile:
+                self.profiler.enable()
             started = perf_counter()
             try:
                 return function(*args, **kwargs)
             finally:
                 elapsed = perf_counter() - started
+                if profile:
+                    self.profiler.disable()
                 nested = self._stack.pop()
                 self.totals[category] += elapsed - nested
                 self.calls[category] += 1
@@ -535,9 +542,10 @@ def timed_build(site: SyntheticSite, output: Path, cache: Path, clock: PluginClo
     reset_signals()
     gc.collect()
     clock.reset()
-    started = perf_counter()
-    problems = sitebuild.run_pelican(SETTINGS, output, site.overrides(cache, plugin, cache_content))
-    seconds = perf_counter() - started
+    with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):  # Pelican's "Done: …" line
+        started = perf_counter()
+        problems = sitebuild.run_pelican(SETTINGS, output, site.overrides(cache, plugin, cache_content))
+        seconds = perf_counter() - started
     check(not problems, "the synthetic site does not build cleanly:\n  " + "\n  ".join(problems[:10]))
     calls = dict(clock.calls)
     if plugin:
@@ -613,6 +621,42 @@ def measure_builds(base: SyntheticSite, big: SyntheticSite | None, runs: int, wo
                           for p in PLUGIN_PARTS},
         )
     return summary
+
+
+def profile_plugin(site: SyntheticSite, work: Path, clock: PluginClock, top: int = 12) -> list[str]:
+    """Build once more with cProfile running inside the plugin's entry points; return its top costs."""
+    import cProfile
+    import pstats
+
+    clock.profiler = cProfile.Profile()
+    try:
+        timed_build(site, work / "out-profile", work / "cache-profile", clock)
+    finally:
+        profiler, clock.profiler = clock.profiler, None
+    entries = pstats.Stats(profiler).stats
+
+    def show(ranked) -> list[str]:
+        lines = []
+        for (filename, line, name), (_, calls, own, cumulative, _) in ranked:
+            where = Path(filename)
+            shown = "/".join(where.parts[-2:]) if where.name else filename
+            lines.append(f"{own * 1000:7.0f} ms own {cumulative * 1000:7.0f} ms cum {calls:8d} calls  "
+                         f"{shown}:{line} {name}")
+        return lines
+
+    by_own = sorted(entries.items(), key=lambda item: item[1][2], reverse=True)[:top]
+    ours = [item for item in entries.items() if f"{os.sep}{PLUGIN}{os.sep}" in item[0][0]]
+    by_cumulative = sorted(ours, key=lambda item: item[1][3], reverse=True)[:top]
+    return (["by own time:"] + show(by_own) + [f"{PLUGIN} functions by cumulative time:"]
+            + show(by_cumulative))
+
+
+def plotted_figures(site: SyntheticSite) -> int:
+    """How many figures the site's charts plot in all (their output grows with this)."""
+    from transparency_stats.exports import chart_observations
+
+    stats, specs = chart_specs(site, len(site.charts))
+    return sum(len(chart_observations(spec, stats)) for spec in specs)
 
 
 def chart_specs(site: SyntheticSite, count: int):
@@ -816,8 +860,9 @@ def build_demo(folder: Path) -> Path:
 
     reset_signals()
     output = folder / "output"
-    sitebuild.build(SETTINGS, output, overrides={"CACHE_PATH": str(folder / "cache"), "CACHE_CONTENT": False,
-                                                 "LOAD_CONTENT_CACHE": False})
+    with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
+        sitebuild.build(SETTINGS, output, overrides={"CACHE_PATH": str(folder / "cache"), "CACHE_CONTENT": False,
+                                                     "LOAD_CONTENT_CACHE": False})
     return output
 
 
@@ -917,7 +962,8 @@ document.addEventListener('DOMContentLoaded', () => {
   for (const plot of document.querySelectorAll('.ts-chart__plot[data-figure]')) {
     const figure = plot.closest('.ts-chart');
     const box = plot.getBoundingClientRect();
-    (box.top < window.innerHeight && box.bottom > 0 ? inView : below).push(figure.id);
+    if (box.top < window.innerHeight && box.bottom > 0) inView.push(figure.id);
+    else below.push([figure.id, Math.round(box.top - window.innerHeight)]);
   }
   window.__bench.inView = inView;
   window.__bench.below = below;
@@ -960,6 +1006,7 @@ def chromium_version() -> str:
 
 def measure_browser(output: Path, runs: int, log=print) -> dict:
     """Open the demo's charted article in headless Chromium on a phone-sized viewport, `runs` times."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     charted, chartless = demo_pages(output)
@@ -978,21 +1025,31 @@ def measure_browser(output: Path, runs: int, log=print) -> dict:
                 page.on("pageerror", lambda error: errors.append(str(error)))
                 page.goto(base + path, wait_until="load")
                 page.wait_for_function(WAIT_IN_VIEW, timeout=60_000)
-                extra = None
                 state = page.evaluate("() => window.__bench")
-                if not state["inView"]:
-                    # No chart on the first screen: measure the first one, scrolled to right after load.
-                    first = state["below"][0]
-                    page.evaluate("(id) => document.getElementById(id).scrollIntoView()", first)
-                    page.wait_for_function(WAIT_FIRST, arg=first, timeout=60_000)
-                    extra = first
-                page.wait_for_timeout(500)  # let charts within charts.js's margin finish, to count the rest
+                first = None if state["inView"] else state["below"][0]
+                preloaded = True
+                if first:
+                    # No chart on the first screen: time the first one, which charts.js may draw
+                    # ahead (it draws within 300 px of the viewport); else scroll to it.
+                    try:
+                        page.wait_for_function(WAIT_FIRST, arg=first[0], timeout=5_000)
+                    except PlaywrightTimeout:
+                        preloaded = False
+                page.wait_for_timeout(500)  # let charts near the fold finish, then count the others
                 data = page.evaluate(BROWSER_COLLECT)
+                scrolled_at = 0.0
+                if not preloaded:
+                    scrolled_at = page.evaluate(
+                        "(id) => { document.getElementById(id).scrollIntoView(); return performance.now(); }", first[0])
+                    page.wait_for_function(WAIT_FIRST, arg=first[0], timeout=60_000)
+                    data["drawn"] = page.evaluate("() => window.__bench.drawn")
+                    data["failed"] = page.evaluate("() => window.__bench.failed")
                 data["errors"] = errors
-                data["scrolled_to"] = extra
+                data["first"] = first
+                data["preloaded"] = preloaded
                 check(not data["failed"], f"charts failed to draw in Chromium: {data['failed']} {errors}")
-                watched = data["inView"] or [extra]
-                data["drawn_ms"] = max(data["drawn"][i] for i in watched)
+                watched = data["inView"] or [first[0]]
+                data["drawn_ms"] = max(data["drawn"][i] for i in watched) - scrolled_at
                 results.append(data)
                 log(f"  run {run + 1}/{runs}: FCP {data['fcp']:.0f} ms, plotly.js end "
                     f"{data['plotlyEnd'] or float('nan'):.0f} ms, charts in view drawn {data['drawn_ms']:.0f} ms")
@@ -1018,14 +1075,16 @@ def measure_browser(output: Path, runs: int, log=print) -> dict:
         "page": path,
         "fcp_ms": median(fcp) if all(v is not None for v in fcp) else None,
         "plotly_end_ms": median(plotly_end) if plotly_end else None,
-        "fcp_first": all(r["fcp"] is not None and (r["plotlyEnd"] is None or r["fcp"] < r["plotlyEnd"])
-                         for r in results),
+        "fcp_first_runs": sum(r["fcp"] is not None and (r["plotlyEnd"] is None or r["fcp"] < r["plotlyEnd"])
+                              for r in results),
+        "runs": len(results),
         "blocking_scripts": blocking_scripts,
         "script_statuses": statuses,
         "blocking_css": max(r["blockingCss"] for r in results),
         "drawn_ms": median(r["drawn_ms"] for r in results),
         "in_view": len(results[0]["inView"]),
-        "scrolled_to": results[0]["scrolled_to"],
+        "first": results[0]["first"],
+        "preloaded": all(r["preloaded"] for r in results),
         "charts": results[0]["charts"],
         "not_drawn": median(r["notDrawn"] for r in results),
         "plotly_requests_without": plotly_requests_without,
@@ -1037,7 +1096,7 @@ def measure_browser(output: Path, runs: int, log=print) -> dict:
 
 
 def kb(n: float) -> str:
-    return f"{n / 1024:.1f} KB"
+    return f"{n / KB:.1f} KB"
 
 
 def verdict(ok: bool | None) -> str:
@@ -1071,7 +1130,7 @@ def main(posts=1000, charts=300, charted_posts=150, metrics=40, snapshots=200, r
     print(machine())
     growth_posts = posts
     print(f"Sizes: {posts} posts; {charts} chart blocks over {min(charted_posts, charts, posts)} posts; "
-          f"{metrics} metrics; {snapshots} snapshots; median of {runs} run(s).")
+          f"{metrics} metrics; {snapshots} snapshots; median of {runs} run(s); 1 KB = 1000 bytes.")
     print(f"Growth site: {growth_posts} posts; {charts * GROWTH} chart blocks over "
           f"{min(charted_posts * GROWTH, charts * GROWTH, growth_posts)} posts; {metrics} metrics; "
           f"{snapshots * GROWTH} snapshots (plugin's own time only: not built without the plugin).")
@@ -1096,6 +1155,11 @@ def main(posts=1000, charts=300, charted_posts=150, metrics=40, snapshots=200, r
                             snapshots * GROWTH)
         print("Cold builds (with the plugin, without it, and the 10× site), interleaved:")
         attempt("builds", lambda: measure_builds(base, big, runs, work, clock))
+        attempt("plotted", lambda: (plotted_figures(base), plotted_figures(big)))
+        b = results.get("builds")
+        if b and b["ms_per_chart"] > BUDGET_MS_PER_CHART:
+            print("Over budget per chart: profiling the plugin's entry points in one more build…")
+            attempt("profile", lambda: profile_plugin(base, work, clock))
         attempt("figure json", lambda: measure_figure_json(base, count=50, reps=max(5, runs)))
         print("Warm rebuilds with the content cache:")
         attempt("warm", lambda: measure_warm(base, runs, work, clock))
@@ -1112,56 +1176,66 @@ def main(posts=1000, charts=300, charted_posts=150, metrics=40, snapshots=200, r
 
     b = results.get("builds")
     if b:
-        rows.append(("1. build time with / without the plugin (cold)",
+        rows.append(("1. cold build, with / without the plugin",
                      f"{b['overhead']:.3f}× ({b['with_s']:.1f} s / {b['without_s']:.1f} s)",
                      f"≤ {BUDGET_OVERHEAD:.2f}×", verdict(b["overhead"] <= BUDGET_OVERHEAD)))
-        rows.append((f"2. plugin's own time per chart ({len(base.charts)} charts)",
+        rows.append((f"2. plugin's own time / {len(base.charts)} charts",
                      f"{b['ms_per_chart']:.2f} ms ({b['plugin_s'] * 1000:.0f} ms in all)",
                      f"≤ {BUDGET_MS_PER_CHART} ms", verdict(b["ms_per_chart"] <= BUDGET_MS_PER_CHART)))
     f = results.get("figure json")
     if f:
-        rows.append((f"   figure JSON, ours (build_figure + figure_json), {f['charts']} charts",
+        rows.append((f"   figure JSON: ours ({f['charts']} charts)",
                      f"{f['ours_ms']:.3f} ms/chart", "—", "—"))
-        rows.append(("   plotly go.Figure(...).to_json(), same figures",
+        rows.append(("   figure JSON: plotly's to_json()",
                      f"{f['plotly_ms']:.3f} ms/chart ({f['ratio']:.0f}× ours)", "—", "—"))
     if b and "growth" in b:
-        rows.append((f"3. plugin's own time at {GROWTH}× charts and snapshots",
+        rows.append((f"3. plugin's own time, {GROWTH}× charts+snapshots",
                      f"{b['growth']:.2f}× ({b['plugin_s'] * 1000:.0f} ms → {b['big_plugin_s'] * 1000:.0f} ms)",
                      f"≤ {BUDGET_GROWTH:.0f}×", verdict(b["growth"] <= BUDGET_GROWTH)))
+        if "plotted" in results:
+            small, large = results["plotted"]
+            rows.append(("   figures plotted, for scale",
+                         f"{large / small:.1f}× ({small} → {large})", "—", "—"))
     w = results.get("warm")
     if w:
-        rows.append(("4. warm rebuild after a post edit / cold (cache on)",
+        rows.append(("4. warm rebuild, post edited / cold",
                      f"{w['post_ratio']:.2f}× ({w['post_s']:.1f} s / {w['cold_s']:.1f} s; "
                      f"{w['post_reads']} post re-read)", "—", "—"))
-        rows.append(("   warm rebuild after a snapshot edit / cold",
-                     f"{w['snapshot_ratio']:.2f}× ({w['snapshot_s']:.1f} s; chart checked fresh)", "—", "—"))
+        rows.append(("   warm rebuild, snapshot edited / cold",
+                     f"{w['snapshot_ratio']:.2f}× ({w['snapshot_s']:.1f} s; new figure shown)", "—", "—"))
     by = results.get("bytes")
     if by:
-        rows.append(("5. bytes per chart (1 metric, 12 points, embedded JSON)", kb(by["ours"]),
-                     f"≤ {kb(BUDGET_CHART_BYTES)}", verdict(by["ours"] <= BUDGET_CHART_BYTES)))
-        rows.append(("   plotly to_json() of the same figure", f"{kb(by['plotly'])} (+{kb(by['plotly'] - by['ours'])})",
+        rows.append(("5. chart JSON, 1 metric × 12 points", kb(by["ours"]),
+                     "≤ 1.5 KB", verdict(by["ours"] <= BUDGET_CHART_BYTES)))
+        rows.append(("   plotly's to_json(), same figure", f"{kb(by['plotly'])} (+{kb(by['plotly'] - by['ours'])})",
                      "—", "—"))
     s = results.get("scripts")
     if s:
-        rows.append(("6. JavaScript on a page with charts (gzip -9)", kb(s["gzip_total"]),
-                     f"≤ {kb(BUDGET_JS_CHARTS)}", verdict(s["gzip_total"] <= BUDGET_JS_CHARTS)))
-        rows.append((f"7. plotly.js on pages without charts ({s['chartless_pages']} pages)",
+        rows.append(("6. JS on a page with charts, gzip -9", kb(s["gzip_total"]),
+                     "≤ 450 KB", verdict(s["gzip_total"] <= BUDGET_JS_CHARTS)))
+        rows.append((f"7. plotly.js on {s['chartless_pages']} pages without charts",
                      f"{s['plotly_without']} B", "0 B", verdict(s["plotly_without"] <= BUDGET_JS_NO_CHARTS)))
     br = results.get("browser")
     if br:
         rows.append(("8. Chromium 390×844: first contentful paint", f"{br['fcp_ms']:.0f} ms", "—", "—"))
         rows.append(("   plotly.js responseEnd",
                      "not loaded" if br["plotly_end_ms"] is None else f"{br['plotly_end_ms']:.0f} ms", "—", "—"))
-        rows.append(("   text painted before plotly.js finished loading", "yes" if br["fcp_first"] else "no", "yes",
-                     verdict(br["fcp_first"])))
+        first = br["plotly_end_ms"] is None or br["fcp_ms"] < br["plotly_end_ms"]
+        rows.append(("   FCP before plotly.js responseEnd",
+                     f"{'yes' if first else 'no'} (medians; {br['fcp_first_runs']} of {br['runs']} runs)", "yes",
+                     verdict(first)))
         rows.append(("   render-blocking scripts", ", ".join(br["blocking_scripts"]) or "none", "none",
                      verdict(not br["blocking_scripts"])))
         if br["in_view"]:
-            label = f"   all {br['in_view']} chart(s) in view drawn, from navigation"
+            rows.append((f"   all {br['in_view']} chart(s) in view drawn", f"{br['drawn_ms']:.0f} ms", "—", "—"))
         else:
-            label = "   first chart drawn (none in view at load; scrolled to it after load)"
-        rows.append((label, f"{br['drawn_ms']:.0f} ms", "—", "—"))
-        rows.append(("   charts below the fold not drawn yet (lazy)", f"{br['not_drawn']:.0f} of {br['charts']}",
+            rows.append(("   first chart drawn (none in view *)", f"{br['drawn_ms']:.0f} ms", "—", "—"))
+            notes.append(
+                f"* No chart is in the 390×844 viewport at load on {br['page']}: the first one starts "
+                f"{br['first'][1]} px below the fold; the time is "
+                + ("from navigation (charts.js draws charts within 300 px of the viewport ahead)."
+                   if br["preloaded"] else "from scrolling to it, right after load."))
+        rows.append(("   charts below the fold, not drawn (lazy)", f"{br['not_drawn']:.0f} of {br['charts']}",
                      "—", "—"))
         if br["plotly_requests_without"]:
             failures.append(f"browser: a page without charts requested plotly.js {br['plotly_requests_without']}×")
@@ -1179,16 +1253,23 @@ def main(posts=1000, charts=300, charted_posts=150, metrics=40, snapshots=200, r
                   + f"{b['big_plugin_s'] * 1000:11.0f}")
             print("  ratio".ljust(32) + "".join(f"{b['growth_parts'][p]:10.1f}×" for p in PLUGIN_PARTS)
                   + f"{b['growth']:10.1f}×")
+    if results.get("profile"):
+        print()
+        print(f"Profile of the plugin's own time, one build of the {len(base.charts)}-chart site (top by own time; "
+              "cProfile inflates small calls):")
+        for line in results["profile"]:
+            print(f"  {line}")
     if s:
         print()
         print(f"Scripts of /{s['page']} (bytes → gzip -9):")
         for url, raw, packed in s["scripts"]:
             print(f"  {url}: {kb(raw)} → {kb(packed)}")
     if br:
-        print(f"Chromium page {br['page']}: script renderBlockingStatus seen: {', '.join(br['script_statuses'])}; "
-              f"render-blocking stylesheets: {br['blocking_css']} (normal for CSS).")
+        print(f"Chromium on {br['page']} (localhost, no throttling): scripts' renderBlockingStatus: "
+              f"{', '.join(br['script_statuses'])}; render-blocking stylesheets: {br['blocking_css']} (normal for CSS).")
     if w:
-        print(f"Warm rebuild edits: a paragraph added to one post; {w['edited']}.")
+        print(f"Warm rebuilds (CACHE_CONTENT, LOAD_CONTENT_CACHE, CONTENT_CACHING_LAYER 'reader'): a paragraph "
+              f"added to one post; then {w['edited']}, checked in the chart's article and CSV.")
     for note in notes:
         print(note)
     print(f"\nBenchmark took {perf_counter() - started:.0f} s.")
