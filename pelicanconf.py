@@ -73,6 +73,14 @@ PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": N
 DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives", "404"]
 SLUGIFY_SOURCE = "basename"
 
+
+def newest_first(article):
+    """Order articles newest first, and posts of the same date by slug, so ties never depend on file order."""
+    return (-article.date.timestamp(), article.slug)
+
+
+ARTICLE_ORDER_BY = newest_first
+
 # Feeds are for the published site only (publishconf.py).
 FEED_DOMAIN = None
 FEED_ALL_ATOM = None

@@ -33,6 +33,12 @@ def digests(folder: Path) -> dict[str, str]:
 def test_two_builds_are_byte_identical_across_seed_timezone_folder_and_mtimes(tmp_path):
     first = copy_project(tmp_path / "one")
     second = copy_project(tmp_path / "elsewhere" / "two")
+    for project in (first, second):  # posts of the same date must still come in a stable order
+        for n in range(8):
+            (project / "content" / "posts" / f"meme-jour-{n}.md").write_text(
+                f"Title: Même jour {n}\nDate: 2016-06-01 12:00\nCategory: Essais\nSlug: meme-jour-{n}\n\nTexte {n}.\n",
+                encoding="utf-8",
+            )
     later = time.time() + 86400 * 3
     for path in second.rglob("*"):
         os.utime(path, (later, later))
