@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .errors import StatsError
+from .formatting import is_whole_month
 from .model import Metric, Observation, Snapshot, StatsData, Value
 from .strict_yaml import (
     MAX_BYTES,
@@ -496,12 +497,6 @@ def when(observation: Observation) -> str:
     if is_whole_month(start, end):
         return f"for {start.year:04d}-{start.month:02d}"
     return f"for {start.isoformat()}..{end.isoformat()}"
-
-
-def is_whole_month(start: dt.date, end: dt.date) -> bool:
-    """Tell whether [start, end] is exactly one calendar month."""
-    last_day = calendar.monthrange(start.year, start.month)[1]
-    return start.day == 1 and end == start.replace(day=last_day)
 
 
 def show_value(value: Value) -> str:
