@@ -69,3 +69,18 @@ def test_editing_a_snapshot_updates_its_charts_with_the_content_cache_on(tmp_pat
     assert "81\u202f234" in html and "80\u202f000" not in html
     csv = (project / "output" / "transparence" / "donnees" / "observations.csv").read_text(encoding="utf-8")
     assert ",81234," in csv
+    assert_precompressed(project / "output")
+
+
+def assert_precompressed(site: Path) -> None:
+    """Every text file has .gz and .br copies holding exactly its bytes (also when reused from the cache)."""
+    import gzip
+
+    import brotli
+
+    texts = [p for p in site.rglob("*") if p.suffix in {".html", ".css", ".js", ".json", ".csv", ".xml"} and p.stat().st_size >= 256]
+    assert len(texts) > 50
+    for path in texts:
+        data = path.read_bytes()
+        assert gzip.decompress(Path(f"{path}.gz").read_bytes()) == data, path
+        assert brotli.decompress(Path(f"{path}.br").read_bytes()) == data, path

@@ -175,13 +175,15 @@ def build(settings_file: Path, output_dir: Path, overrides: dict | None = None, 
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: `python -m tools.sitebuild SETTINGS OUTPUT`."""
+    from functools import partial
+
     from tools.postprocess import precompress
 
     args = argv if argv is not None else sys.argv[1:]
     settings_file = Path(args[0] if args else ROOT / "pelicanconf.py")
     output_dir = Path(args[1] if len(args) > 1 else ROOT / "output")
     try:
-        seconds = build(settings_file, output_dir, postprocess=precompress)
+        seconds = build(settings_file, output_dir, postprocess=partial(precompress, cache_dir=ROOT / ".cache" / "precompressed"))
     except BuildFailed as failure:
         for problem in failure.problems:
             print(problem, file=sys.stderr)
