@@ -1195,7 +1195,8 @@ def main(posts=1000, charts=300, charted_posts=150, metrics=40, snapshots=200, r
         if "plotted" in results:
             small, large = results["plotted"]
             rows.append(("   figures plotted, for scale",
-                         f"{large / small:.1f}× ({small} → {large})", "—", "—"))
+                         f"{large / small:.1f}× ({small} → {large}); per figure "
+                         f"{b['growth'] / (large / small):.2f}×", "—", "—"))
     w = results.get("warm")
     if w:
         rows.append(("4. warm rebuild, post edited / cold",
