@@ -12,7 +12,7 @@ from markupsafe import Markup
 from pelican.generators import Generator
 
 from . import exports, render
-from .formatting import format_date, format_number, format_period, format_value
+from .formatting import format_date, format_number, format_period, format_value, is_whole_month
 from .model import ChartSpec, Metric, Observation, StatsData
 from .settings import page_dir, page_url, setting
 
@@ -40,13 +40,29 @@ def observation_when(observation: Observation) -> str:
     return format_period(observation.start, observation.end)
 
 
+CHANGE_BOUND = {
+    # (latest, previous) bounds -> what we know of the change
+    ("exact", "exact"): "",
+    ("at_least", "exact"): "≥\u00a0",
+    ("exact", "at_least"): "≤\u00a0",
+}
+
+
 def describe_change(previous: Observation, latest: Observation) -> str:
-    """Describe the change between two figures of a metric, keeping bounds honest."""
+    """Describe the change between two figures of a metric, keeping bounds honest.
+
+    Counts over periods of different lengths (a whole month, then 23 days) are
+    not subtracted: the previous figure is given for comparison instead.
+    """
+    since = f"{observation_when(previous)} ({format_value(previous.value)})"
+    if (previous.end - previous.start) != (latest.end - latest.start) and not (
+        is_whole_month(previous.start, previous.end) and is_whole_month(latest.start, latest.end)
+    ):
+        return f"Chiffre précédent : {format_value(previous.value)} ({observation_when(previous)})"
     delta = latest.value.amount - previous.value.amount
     sign = "+\u00a0" if delta >= 0 else "−\u00a0"
-    exact = previous.value.bound == latest.value.bound == "exact"
-    approximate = "" if exact else "≈\u00a0"
-    return f"{approximate}{sign}{format_number(abs(delta))} depuis {observation_when(previous)} ({format_value(previous.value)})"
+    bound = CHANGE_BOUND.get((latest.value.bound, previous.value.bound), "≈\u00a0")
+    return f"{bound}{sign}{format_number(abs(delta))} depuis {since}"
 
 
 def metric_anchor(metric_id: str) -> str:
@@ -64,7 +80,8 @@ def metric_view(metric: Metric, stats: StatsData, base_url: str) -> MetricView |
     previous = max(earlier, key=lambda o: (o.end, o.start)) if earlier else None
     spec = ChartSpec(
         metrics=(metric.id,),
-        type="line" if metric.kind == "total" else "bar",
+        # one figure makes an empty-looking line: show it as a bar with its value and date
+        type="latest" if len(figures) == 1 else "line" if metric.kind == "total" else "bar",
         title=metric.label,
         path="stats/metrics.yaml",
         line=metric.line,

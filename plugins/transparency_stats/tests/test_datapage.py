@@ -1,0 +1,46 @@
+"""The data page's description of how a metric changed keeps bounds and periods honest."""
+
+import datetime as dt
+
+from transparency_stats.datapage import describe_change
+from transparency_stats.model import Observation, Snapshot, Value
+
+SNAPSHOT = Snapshot("stats/snapshots/a.yaml", "a.yaml", dt.date(2016, 12, 23), "Bilan", None, None, "0" * 64)
+
+
+def figure(start, end, amount, bound="exact"):
+    return Observation("m", start, end, Value(amount, bound), SNAPSHOT, 1)
+
+
+def day(month, d, year=2016):
+    return dt.date(year, month, d)
+
+
+def test_exact_totals_give_an_exact_change():
+    text = describe_change(figure(day(11, 30), day(11, 30), 80000), figure(day(12, 23), day(12, 23), 145000))
+    assert text == "+\u00a065\u202f000 depuis 30 nov. 2016 (80\u202f000)"
+
+
+def test_a_lower_bound_gives_an_at_least_change():
+    text = describe_change(figure(day(11, 30), day(11, 30), 80000), figure(day(12, 23), day(12, 23), 145000, "at_least"))
+    assert text.startswith("≥\u00a0+\u00a065\u202f000")
+
+
+def test_a_previous_lower_bound_gives_an_at_most_change():
+    text = describe_change(figure(day(11, 30), day(11, 30), 80000, "at_least"), figure(day(12, 23), day(12, 23), 145000))
+    assert text.startswith("≤\u00a0+\u00a065\u202f000")
+
+
+def test_approximations_give_an_approximate_change():
+    text = describe_change(figure(day(11, 30), day(11, 30), 80000, "about"), figure(day(12, 23), day(12, 23), 145000))
+    assert text.startswith("≈\u00a0+")
+
+
+def test_whole_months_of_different_lengths_are_compared():
+    text = describe_change(figure(day(11, 1), day(11, 30), 21960), figure(day(10, 1), day(10, 31), 12628))
+    assert text.startswith("−\u00a09\u202f332 depuis novembre 2016")
+
+
+def test_periods_of_different_lengths_are_not_subtracted():
+    text = describe_change(figure(day(11, 1), day(11, 30), 21960), figure(day(12, 1), day(12, 23), 17000, "at_least"))
+    assert text == "Chiffre précédent : 21\u202f960 (novembre 2016)"
