@@ -109,7 +109,7 @@ def platform_groups(stats: StatsData, base_url: str) -> list[tuple[str, list[Met
     return list(groups.items())
 
 
-def snapshot_feed(stats: StatsData, site_url: str, base_url: str, title: str) -> Atom1Feed:
+def snapshot_feed(stats: StatsData, base_url: str, title: str) -> Atom1Feed:
     """Build the Atom feed of snapshots, newest first, dated by content only."""
     feed = Atom1Feed(
         title=f"{title} — nouveaux chiffres",
@@ -174,7 +174,7 @@ class TransparencyPageGenerator(Generator):
         for snapshot in stats.snapshots:
             write_bytes(out / folder / "donnees" / "instantanes" / snapshot.filename, snapshot.data)
         feed_name = f"{folder}/{setting(self.settings, 'TRANSPARENCY_STATS_FEED')}"
-        feed = snapshot_feed(stats, self.settings.get("SITEURL", ""), base_url, self.settings["SITENAME"])
+        feed = snapshot_feed(stats, base_url, self.settings["SITENAME"])
         target = out / feed_name
         target.parent.mkdir(parents=True, exist_ok=True)
         with open(target, "w", encoding="utf-8") as handle:

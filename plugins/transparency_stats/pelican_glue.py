@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 
 from pelican import signals
@@ -82,8 +83,6 @@ def fill_content_charts(content, state: BuildState, kind: str) -> None:
 
 def display_path(path: str, settings) -> str:
     """Return a content path relative to the project (the folder above PATH)."""
-    import os
-
     base = os.path.dirname(os.path.abspath(settings["PATH"]))
     relative = os.path.relpath(os.path.abspath(path), base)
     return relative.replace(os.sep, "/")
