@@ -118,13 +118,14 @@ def snapshot_feed(stats: StatsData, base_url: str, title: str) -> Atom1Feed:
         language="fr",
         feed_guid=f"{base_url}/",
     )
+    by_snapshot: dict[str, list[str]] = {}  # one pass over the figures, not one per snapshot
+    for metric_id in stats.metrics:
+        for o in stats.observations.get(metric_id, ()):
+            by_snapshot.setdefault(o.snapshot.filename, []).append(
+                f"{stats.metrics[o.metric].label} : {format_value(o.value)} ({observation_when(o)})"
+            )
     for snapshot in sorted(stats.snapshots, key=lambda s: (s.date, s.filename), reverse=True):
-        figures = [
-            f"{stats.metrics[o.metric].label} : {format_value(o.value)} ({observation_when(o)})"
-            for metric_id in stats.metrics
-            for o in stats.observations.get(metric_id, ())
-            if o.snapshot.filename == snapshot.filename
-        ]
+        figures = by_snapshot.get(snapshot.filename, [])
         when = dt.datetime.combine(snapshot.date, dt.time(12, 0), tzinfo=dt.timezone.utc)
         feed.add_item(
             title=f"Chiffres du {format_date(snapshot.date)} — {snapshot.source}",

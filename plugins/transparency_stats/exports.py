@@ -51,32 +51,38 @@ def plain_number(x: int | float) -> int | float:
     return x
 
 
+def observation_row(stats: StatsData, o: Observation) -> tuple:
+    """Return one observation's values in OBSERVATION_FIELDS order (None when absent)."""
+    metric = stats.metrics[o.metric]
+    snapshot = o.snapshot
+    return (
+        o.metric,
+        metric.label,
+        metric.platform,
+        metric.unit,
+        metric.kind,
+        o.start.isoformat(),
+        o.end.isoformat(),
+        plain_number(o.value.amount),
+        o.value.bound,
+        snapshot.source,
+        snapshot.url,
+        snapshot.filename,
+        snapshot.sha256,
+    )
+
+
 def observation_record(stats: StatsData, o: Observation) -> dict:
     """Return one observation as a flat record keyed by OBSERVATION_FIELDS (None when absent)."""
-    metric = stats.metrics[o.metric]
-    return {
-        "metric": o.metric,
-        "label": metric.label,
-        "platform": metric.platform,
-        "unit": metric.unit,
-        "kind": metric.kind,
-        "start": o.start.isoformat(),
-        "end": o.end.isoformat(),
-        "value": plain_number(o.value.amount),
-        "bound": o.value.bound,
-        "source": o.snapshot.source,
-        "url": o.snapshot.url,
-        "snapshot": o.snapshot.filename,
-        "snapshot_sha256": o.snapshot.sha256,
-    }
+    return dict(zip(OBSERVATION_FIELDS, observation_row(stats, o)))
 
 
 def observations_csv(stats: StatsData, observations: Iterable[Observation]) -> str:
     """Return a header row then one CSV row per observation (RFC 4180, empty cell for absent)."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=OBSERVATION_FIELDS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(observation_record(stats, o) for o in observations)
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(OBSERVATION_FIELDS)
+    writer.writerows([observation_row(stats, o) for o in observations])
     return out.getvalue()
 
 
