@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT  # noqa: F401  (puts the project and plugins on sys.path)
+from site_helpers import ROOT  # noqa: F401  (puts the project and plugins on sys.path)
 from tools import bench
 
 TINY = {"posts": 12, "charts": 6, "charted_posts": 3, "metrics": 4, "snapshots": 5}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -74,13 +75,21 @@ class StatsData:
     observations: dict[str, tuple[Observation, ...]]
     fingerprint: str  # SHA-256 over every file read, to tell when anything changed
 
+    def __post_init__(self):
+        # Start days per metric, to find a window by bisection: a chart's cost must
+        # not grow with every figure ever recorded for its metrics.
+        starts = {m: [o.start for o in found] for m, found in self.observations.items()}
+        object.__setattr__(self, "_starts", starts)
+
     def series(self, metric_id: str, start: dt.date | None = None, end: dt.date | None = None):
         """Return the metric's observations lying wholly inside [start, end]."""
-        return tuple(
-            o
-            for o in self.observations.get(metric_id, ())
-            if (start is None or o.start >= start) and (end is None or o.end <= end)
-        )
+        found = self.observations.get(metric_id, ())
+        if start is None and end is None:
+            return tuple(found)
+        starts = self._starts.get(metric_id, [])
+        first = bisect_left(starts, start) if start is not None else 0
+        last = bisect_right(starts, end) if end is not None else len(starts)
+        return tuple(o for o in found[first:last] if end is None or o.end <= end)
 
 
 @dataclass(frozen=True)

@@ -44,3 +44,27 @@ def test_whole_months_of_different_lengths_are_compared():
 def test_periods_of_different_lengths_are_not_subtracted():
     text = describe_change(figure(day(11, 1), day(11, 30), 21960), figure(day(12, 1), day(12, 23), 17000, "at_least"))
     assert text == "Chiffre précédent : 21\u202f960 (novembre 2016)"
+
+
+def test_series_window_keeps_exactly_the_figures_lying_inside_it():
+    from transparency_stats.model import StatsData
+
+    figures = (
+        figure(day(8, 1), day(8, 31), 1),
+        figure(day(9, 1), day(9, 30), 2),
+        figure(day(9, 15), day(9, 15), 3),
+        figure(day(9, 20), day(10, 5), 4),  # crosses the window's end
+        figure(day(10, 1), day(10, 1), 5),
+    )
+    stats = StatsData({}, (SNAPSHOT,), {"m": figures}, "x")
+
+    def amounts(start, end):
+        return [o.value.amount for o in stats.series("m", start, end)]
+
+    assert amounts(None, None) == [1, 2, 3, 4, 5]
+    assert amounts(day(9, 1), day(9, 30)) == [2, 3]
+    assert amounts(day(9, 15), None) == [3, 4, 5]
+    assert amounts(None, day(9, 15)) == [1, 3]
+    assert amounts(day(10, 1), day(10, 1)) == [5]
+    assert amounts(day(11, 1), day(12, 1)) == []
+    assert stats.series("other", day(9, 1), None) == ()
