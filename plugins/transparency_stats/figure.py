@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from .exports import chart_metric_ids, chart_observations
@@ -195,7 +196,16 @@ def build_figure(spec: ChartSpec, stats: StatsData) -> dict:
         return {"data": data, "layout": build_layout(spec, len(data), bar_categories(groups))}
     fill = spec.type == "area"
     data = [time_trace(m, c, g, fill, extra) for m, c, g in zip(metrics, colors, groups)]
-    return {"data": data, "layout": build_layout(spec, len(data), None)}
+    layout = build_layout(spec, len(data), None)
+    days = {x for trace in data for x in trace["x"]}
+    if len(days) == 1:
+        # Plotly zooms a lone date to ±1 ms and labels it with times of day: show a month around it.
+        day = dt.date.fromisoformat(next(iter(days))[:10])
+        layout["xaxis"]["range"] = [(day - SINGLE_DAY_MARGIN).isoformat(), (day + SINGLE_DAY_MARGIN).isoformat()]
+    return {"data": data, "layout": layout}
+
+
+SINGLE_DAY_MARGIN = dt.timedelta(days=15)
 
 
 def figure_json(fig: dict) -> str:

@@ -141,7 +141,7 @@ def render_chart(spec: ChartSpec, stats: StatsData, chart_id: str, csv_url: str)
     return Markup(
         '<figure class="ts-chart" id="{id}">\n'
         '<p class="ts-chart__title" id="{id}-title">{title}</p>\n'
-        '<div class="ts-chart__plot" data-figure="{id}-data" role="img" aria-label="{label}">'
+        '<div class="ts-chart__plot" data-figure="{id}-data" role="group" aria-label="{label}">'
         '<p class="ts-chart__fallback">{fallback}</p></div>\n'
         '<script type="application/json" id="{id}-data">{json}</script>\n'
         '<details class="ts-chart__data"><summary>Les chiffres du graphique</summary>\n{table}\n</details>\n'

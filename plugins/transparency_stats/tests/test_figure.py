@@ -200,3 +200,14 @@ def test_a_one_metric_twelve_point_line_chart_fits_in_1500_bytes():
     print(f"one-metric 12-point line chart: {size} bytes of JSON")
     assert size <= 1500
 
+
+
+def test_a_lone_date_gets_a_month_of_axis_not_a_millisecond():
+    """Plotly would zoom one date to ±1 ms and tick it with times of day."""
+    import datetime as dt
+
+    stats = stats_data([FANS], [observation("fb_fans", dt.date(2017, 1, 5), 590_000, "at_least")])
+    layout = build_figure(chart("fb_fans"), stats)["layout"]
+    assert layout["xaxis"]["range"] == ["2016-12-21", "2017-01-20"]
+    spec, stats = one_line_chart()
+    assert "range" not in build_figure(spec, stats)["layout"]["xaxis"]
