@@ -122,6 +122,26 @@ def test_every_chart_draws_with_plotly(drawn, path):
 
 
 @pytest.mark.parametrize("path", [DEMO, DATA], ids=["demo-post", "data-page"])
+def test_text_is_painted_before_plotly_is_even_requested(open_, site_url, path):
+    """plotly.js never competes with the first paint: charts.js asks for it only after it."""
+    page = open_()
+    page.goto(site_url + path)
+    draw_all_charts(page.page)
+    fcp, plotly_start, blocking = page.page.evaluate(
+        """() => {
+            const paint = performance.getEntriesByName("first-contentful-paint")[0];
+            const plotly = performance.getEntriesByType("resource").find(r => r.name.includes("plotly-basic"));
+            const blocking = performance.getEntriesByType("resource")
+                .filter(r => r.initiatorType === "script" && r.renderBlockingStatus === "blocking").map(r => r.name);
+            return [paint ? paint.startTime : null, plotly ? plotly.startTime : null, blocking];
+        }"""
+    )
+    assert fcp is not None and plotly_start is not None
+    assert fcp <= plotly_start, f"plotly.js requested at {plotly_start:.0f} ms, before the first paint at {fcp:.0f} ms"
+    assert blocking == []
+
+
+@pytest.mark.parametrize("path", [DEMO, DATA], ids=["demo-post", "data-page"])
 def test_no_console_error_no_page_error_and_nothing_leaves_the_site(drawn, site_url, path):
     page = drawn(path)
     assert page.requests_leaving(site_url) == []

@@ -263,6 +263,37 @@
     plots.forEach((plot) => observer.observe(plot));
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  /**
+   * Run `then` once the page's text has been painted, so plotly.js (1.2 MB) never
+   * competes with the first paint: after the first-contentful-paint entry where the
+   * browser reports it, else after the next two animation frames.
+   */
+  function afterFirstPaint(then) {
+    let done = false;
+    const once = () => {
+      if (!done) {
+        done = true;
+        then();
+      }
+    };
+    const painted = () => performance.getEntriesByName("first-contentful-paint").length > 0;
+    if (window.PerformanceObserver && (PerformanceObserver.supportedEntryTypes || []).includes("paint")) {
+      if (painted()) return once();
+      const observer = new PerformanceObserver(() => {
+        if (painted()) {
+          observer.disconnect();
+          once();
+        }
+      });
+      observer.observe({ type: "paint", buffered: true });
+      // A page with nothing to paint yet must still get its charts.
+      setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(once)), 3000);
+      return;
+    }
+    requestAnimationFrame(() => requestAnimationFrame(once));
+  }
+
+  const begin = () => afterFirstPaint(start);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", begin);
+  else begin();
 })();
