@@ -98,7 +98,8 @@ def test_a_chart_at_the_top_of_a_post_without_summary_is_left_out_of_summaries(t
     project = copy_project(tmp_path)
     (project / "content" / "posts" / "zz-graphique.md").write_text(
         "Title: Graphique en tête\nDate: 2017-02-01 10:00\nCategory: Essais\nTags: essai\nSlug: graphique-en-tete\n\n"
-        "```chart\nmetrics: youtube.subscribers\n```\n\n" + "Un texte assez long pour être tronqué. " * 30 + "\n",
+        "```chart\nmetrics: youtube.subscribers\n```\n\n" + "Un texte assez long pour être tronqué. " * 30 + "\n\n"
+        + "```chart\nmetrics: [youtube.subscribers, twitter.followers, facebook.followers]\ntype: latest\n```\n\n" * 4,
         encoding="utf-8",
     )
     result = subprocess.run([sys.executable, "-m", "tools.sitebuild", "pelicanconf.py", "output"], cwd=project, capture_output=True, text=True)
@@ -110,4 +111,5 @@ def test_a_chart_at_the_top_of_a_post_without_summary_is_left_out_of_summaries(t
         assert "ts-chart" not in html and "application/json" not in html, listing
         assert "plotly" not in html, listing
     article = (out / "2017" / "02" / "graphique-en-tete" / "index.html").read_text(encoding="utf-8")
-    assert article.count('class="ts-chart"') == 1 and "plotly-basic" in article
+    assert article.count('class="ts-chart"') == 5 and "plotly-basic" in article
+    assert "Lecture : 1\u00a0min" in article  # 210 words: charts are not counted as reading

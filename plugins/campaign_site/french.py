@@ -34,10 +34,20 @@ def period_fr(period_num: tuple[int, ...]) -> str:
 
 
 def reading_time(content) -> str:
-    """Return « Lecture : 3 min » for an article or a piece of HTML."""
+    """Return « Lecture : 3 min » for an article (computed once) or a piece of HTML.
+
+    Charts are not read like text: an article's `chartless_content` (set by the
+    transparency_stats plugin) is counted when present.
+    """
+    cached = getattr(content, "_reading_time", None)
+    if cached is not None:
+        return cached
     from markupsafe import Markup
 
-    html = getattr(content, "content", content) or ""
+    html = getattr(content, "chartless_content", None) or getattr(content, "content", content) or ""
     words = len(Markup(html).striptags().split())
     minutes = max(1, round(words / WORDS_PER_MINUTE))
-    return f"Lecture : {minutes}\u00a0min"
+    text = f"Lecture : {minutes}\u00a0min"
+    if hasattr(content, "content"):
+        content._reading_time = text
+    return text

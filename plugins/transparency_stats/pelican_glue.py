@@ -58,11 +58,12 @@ def fill_content_charts(content, state: BuildState, kind: str) -> None:
     if not content.has_charts:
         return
     settings = content.settings
+    # The text without its charts: for reading time, and for summaries, which
+    # Pelican truncates by words and could cut a chart in half.
+    content.chartless_content = content._update_content(charts.strip_placeholders(source), content.get_siteurl())
     if "summary" not in content.metadata:
-        # Pelican truncates HTML by words and could cut a chart in half: leave charts out.
-        chartless = content._update_content(charts.strip_placeholders(source), content.get_siteurl())
         content.metadata["summary"] = truncate_html_words(
-            chartless, settings["SUMMARY_MAX_LENGTH"], settings["SUMMARY_END_SUFFIX"]
+            content.chartless_content, settings["SUMMARY_MAX_LENGTH"], settings["SUMMARY_END_SUFFIX"]
         )
     if state.stats is None:
         return  # the load error is already reported
