@@ -49,9 +49,16 @@ def fixture_output(tmp_path_factory) -> Path:
     return output
 
 
+def plugin_part(name: str, text: str) -> str:
+    """Return what the plugin writes: a page's <main> (the theme's head and asset hashes are not its output)."""
+    if name.endswith(".html"):
+        return text[text.index("<main") : text.index("</main>") + len("</main>")] + "\n"
+    return text
+
+
 @pytest.mark.parametrize("name", COMPARED)
 def test_output_matches_expected(fixture_output, name):
-    built = (fixture_output / name).read_text(encoding="utf-8")
+    built = plugin_part(name, (fixture_output / name).read_text(encoding="utf-8"))
     expected_file = FIXTURE / "expected" / name.replace("/", "__")
     if os.environ.get("UPDATE_EXPECTED"):
         expected_file.write_text(built, encoding="utf-8")
