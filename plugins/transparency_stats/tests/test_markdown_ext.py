@@ -1,0 +1,50 @@
+"""The ```chart syntax: blocks become placeholders carrying their text and line; charts fill them."""
+
+import markdown
+import pytest
+
+from transparency_stats import charts
+from transparency_stats.errors import StatsError
+from transparency_stats.markdown_ext import ChartExtension
+
+
+def convert(text: str) -> str:
+    return markdown.Markdown(extensions=[ChartExtension(), "meta", "fenced_code"]).convert(text)
+
+
+def payloads(html: str) -> list[dict]:
+    return [piece for kind, piece in charts.split_placeholders(html) if kind == "chart"]
+
+
+def test_blocks_keep_their_text_and_the_line_of_their_fence_in_the_file():
+    html = convert("Title: x\nDate: 2017-01-05\n\nIntro.\n\n```chart\nmetrics: a\ntype: bar\n```\n\nText.\n\n~~~chart\nmetrics: b\n~~~\n")
+    assert payloads(html) == [
+        {"index": 0, "line": 6, "text": "metrics: a\ntype: bar"},
+        {"index": 1, "line": 13, "text": "metrics: b"},
+    ]
+    assert "<p>Intro.</p>" in html and "<p>Text.</p>" in html
+
+
+def test_a_chart_block_shown_inside_a_longer_fence_stays_code():
+    html = convert("````markdown\n```chart\nmetrics: a\n```\n````\n")
+    assert payloads(html) == []
+    assert "<code" in html and "metrics: a" in html
+
+
+def test_other_languages_are_left_to_fenced_code():
+    html = convert("```python\nprint('chart')\n```\n")
+    assert payloads(html) == [] and "print(" in html
+
+
+def test_an_unclosed_block_is_reported_at_its_fence():
+    html = convert("Intro.\n\n```chart\nmetrics: a\n")
+    (payload,) = payloads(html)
+    assert payload["unclosed"] is True
+    with pytest.raises(StatsError) as caught:
+        charts.fill_placeholders(html, None, "content/posts/x.md", "g", "d", "/d", charts.ChartDownloads())
+    assert str(caught.value) == "content/posts/x.md:3:1: this chart block is never closed — end it with a line of ```"
+
+
+def test_stripping_placeholders_leaves_the_text_only():
+    html = convert("Avant.\n\n```chart\nmetrics: a\n```\n\nAprès.\n")
+    assert charts.strip_placeholders(html) == "<p>Avant.</p>\n\n<p>Après.</p>"
