@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from feedgenerator import Atom1Feed
+from html import escape
+
 from markupsafe import Markup
 from pelican.generators import Generator
 
@@ -30,7 +32,7 @@ class MetricView:
     change: str | None
     chart: Markup
     csv_url: str
-    figures: tuple[Observation, ...]
+    sources_table: Markup
 
 
 def observation_when(observation: Observation) -> str:
@@ -65,6 +67,26 @@ def describe_change(previous: Observation, latest: Observation) -> str:
     return f"{bound}{sign}{format_number(abs(delta))} depuis {since}"
 
 
+def sources_table(metric: Metric, figures: tuple[Observation, ...], downloads_url: str) -> Markup:
+    """Return every figure of a metric with its source and snapshot file (plain strings: thousands of rows)."""
+    rows = []
+    for o in figures:
+        source = escape(o.snapshot.source)
+        if o.snapshot.url:
+            source = f'<a href="{escape(o.snapshot.url)}">{source}</a>'
+        name = escape(o.snapshot.filename)
+        rows.append(
+            f'<tr><th scope="row">{escape(observation_when(o))}</th><td class="num">{escape(format_value(o.value))}</td>'
+            f'<td>{source}</td><td><a href="{downloads_url}/instantanes/{name}">{name}</a></td></tr>'
+        )
+    return Markup(
+        '<details><summary>Les sources de chaque chiffre</summary><div class="table-scroll"><table>'
+        f"<caption>{escape(metric.label)} : chiffres et sources</caption>"
+        '<thead><tr><th scope="col">Date</th><th scope="col" class="num">Valeur</th><th scope="col">Source</th>'
+        '<th scope="col">Relevé</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table></div></details>"
+    )
+
+
 def metric_anchor(metric_id: str) -> str:
     """Return an HTML id for a metric."""
     return "metrique-" + metric_id.replace(".", "-")
@@ -95,7 +117,7 @@ def metric_view(metric: Metric, stats: StatsData, base_url: str) -> MetricView |
         change=describe_change(previous, latest) if previous else None,
         chart=Markup(render.render_chart(spec, stats, "donnees-" + metric.id.replace(".", "-"), csv_url)),
         csv_url=csv_url,
-        figures=figures,
+        sources_table=sources_table(metric, figures, f"{base_url}/donnees"),
     )
 
 
@@ -191,8 +213,6 @@ class TransparencyPageGenerator(Generator):
             snapshots=sorted(stats.snapshots, key=lambda s: (s.date, s.filename), reverse=True),
             downloads_url=f"{base_url}/donnees",
             feed_url=f"{self.settings.get('SITEURL', '')}/{feed_name}",
-            format_value=format_value,
-            observation_when=observation_when,
             format_date=format_date,
         )
 

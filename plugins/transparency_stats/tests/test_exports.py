@@ -123,7 +123,8 @@ def test_json_holds_metrics_observations_and_snapshots():
         "sha256": stats.snapshots[0].sha256,
     }
     assert document["snapshots"][-1]["note"] == "relevé à la main"
-    assert "Abonnés" in text and '\n "metrics": {\n  "fb_fans"' in text
+    assert "Abonnés" in text  # UTF-8, not \u escapes
+    assert text.count('\n {"metric": ') == 4  # one observation a line, for diffs and grep
 
 
 def test_json_is_deterministic():
