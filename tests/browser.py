@@ -14,20 +14,11 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Browser, Page, Playwright
+from playwright.sync_api import Browser, Page
 
 from site_helpers import ROOT
+from tools.chromium import launch  # noqa: F401 (re-exported for the tests)
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # Generous: the machine is small and shared. These bound a wait; they measure nothing.
 WAIT_MS = 60_000
@@ -51,11 +42,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
 # CLDR French month abbreviations, written here independently of the product's formatter.
 FRENCH_SHORT_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 MISSING = "—"
-
-
-def launch(playwright: Playwright) -> Browser:
-    """Start Debian's Chromium, headless, with no network chatter of its own."""
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
 @dataclass

@@ -41,16 +41,8 @@ for _path in (ROOT, ROOT / "plugins"):
         sys.path.insert(0, str(_path))
 
 SETTINGS = ROOT / "pelicanconf.py"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+
+from tools.chromium import CHROMIUM, launch  # noqa: E402
 VIEWPORT = {"width": 390, "height": 844}
 PLUGIN = "transparency_stats"
 PLUGIN_PARTS = ("load", "charts", "data page", "markdown")  # the plugin's own time, by entry point
@@ -1026,7 +1018,7 @@ def measure_browser(output: Path, runs: int, log=print) -> dict:
     results = []
     plotly_requests_without = 0
     with serve(output) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         try:
             for run in range(runs):
                 context = browser.new_context(viewport=VIEWPORT)
