@@ -100,7 +100,7 @@ def test_article_shows_title_french_date_tags_reading_time_and_share_links(dev_s
     assert "5 janvier 2017" in page.plain
     for tag in ("réseaux sociaux", "transparence", "YouTube", "bilan"):
         assert tag in page.plain
-    assert re.search(r"Lecture : \d+\u00a0min", "".join(page.text))
+    assert re.search(r"Lecture\u00a0: \d+\u00a0min", "".join(page.text))
     hrefs = [url for tag, url in page.links if tag == "a"]
     for share in ("https://twitter.com/intent/tweet?", "https://www.facebook.com/sharer/sharer.php?u=", "https://mastodon.social/share?", "mailto:?subject="):
         assert any(h.startswith(share) for h in hrefs), share

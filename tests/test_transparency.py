@@ -112,4 +112,4 @@ def test_a_chart_at_the_top_of_a_post_without_summary_is_left_out_of_summaries(t
         assert "plotly" not in html, listing
     article = (out / "2017" / "02" / "graphique-en-tete" / "index.html").read_text(encoding="utf-8")
     assert article.count('class="ts-chart"') == 5 and "plotly-basic" in article
-    assert "Lecture : 1\u00a0min" in article  # 210 words: charts are not counted as reading
+    assert "Lecture\u00a0: 1\u00a0min" in article  # 210 words: charts are not counted as reading

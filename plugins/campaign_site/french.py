@@ -47,7 +47,7 @@ def reading_time(content) -> str:
     html = getattr(content, "chartless_content", None) or getattr(content, "content", content) or ""
     words = len(Markup(html).striptags().split())
     minutes = max(1, round(words / WORDS_PER_MINUTE))
-    text = f"Lecture : {minutes}\u00a0min"
+    text = f"Lecture\u00a0: {minutes}\u00a0min"
     if hasattr(content, "content"):
         content._reading_time = text
     return text
