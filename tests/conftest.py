@@ -26,11 +26,17 @@ def publish_site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def serve():
-    """Return a function that serves a folder on 127.0.0.1 and gives its base URL."""
+    """Return a function that serves a folder on 127.0.0.1, adding `headers` to every response; gives its base URL."""
     servers = []
 
-    def start(folder: Path) -> str:
-        handler = functools.partial(QuietHandler, directory=str(folder))
+    def start(folder: Path, headers: dict[str, str] | None = None) -> str:
+        class Handler(QuietHandler):
+            def end_headers(self):
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
+                super().end_headers()
+
+        handler = functools.partial(Handler, directory=str(folder))
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
@@ -52,26 +58,3 @@ def browser():
         chromium = launch(playwright)
         yield chromium
         chromium.close()
-
-
-@pytest.fixture(scope="session")
-def serve_with_headers():
-    """Return a function that serves a folder on 127.0.0.1, adding `headers` to every response."""
-    servers = []
-
-    def start(folder: Path, headers: dict[str, str]) -> str:
-        class Handler(QuietHandler):
-            def end_headers(self):
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                super().end_headers()
-
-        handler = functools.partial(Handler, directory=str(folder))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}"
-
-    yield start
-    for server in servers:
-        server.shutdown()

@@ -54,9 +54,9 @@ def site_url(dev_site, serve) -> str:
 
 
 @pytest.fixture(scope="module")
-def csp_url(dev_site, serve_with_headers) -> str:
+def csp_url(dev_site, serve) -> str:
     """The same site, every response carrying the theme's policy as an HTTP header too."""
-    return serve_with_headers(dev_site, {"Content-Security-Policy": CONTENT_SECURITY_POLICY})
+    return serve(dev_site, {"Content-Security-Policy": CONTENT_SECURITY_POLICY})
 
 
 @pytest.fixture
