@@ -78,19 +78,24 @@ def time_trace(metric: Metric, color: str, observations: list[Observation], fill
     return trace
 
 
-def bar_trace(metric: Metric, color: str, observations: list[Observation], extra: str) -> dict:
-    """Return one vertical bar trace of a bar chart, periods on x."""
+def bar_marker(color, observations: list[Observation]) -> dict:
+    """Return a bar marker in `color` (one or per bar), hatched where figures are bounds."""
     marker = {"color": color}
     hatching = pattern(observations)
     if hatching:
         marker["pattern"] = hatching
+    return marker
+
+
+def bar_trace(metric: Metric, color: str, observations: list[Observation], extra: str) -> dict:
+    """Return one vertical bar trace of a bar chart, periods on x."""
     return {
         "type": "bar",
         "name": metric.label,
         "x": [format_period(o.start, o.end) for o in observations],
         "y": [o.value.amount for o in observations],
         "text": [format_value(o.value) for o in observations],
-        "marker": marker,
+        "marker": bar_marker(color, observations),
         "hovertemplate": f"%{{x}}{NBSP}: %{{text}}{extra}",
     }
 
@@ -102,10 +107,6 @@ def latest_text(o: Observation) -> str:
 
 def latest_trace(metrics: list[Metric], colors: list[str], observations: list[Observation]) -> dict:
     """Return the one horizontal bar trace of a latest chart, a bar per metric."""
-    marker = {"color": colors}
-    hatching = pattern(observations)
-    if hatching:
-        marker["pattern"] = hatching
     return {
         "type": "bar",
         "orientation": "h",
@@ -117,7 +118,7 @@ def latest_trace(metrics: list[Metric], colors: list[str], observations: list[Ob
         "insidetextanchor": "start",
         "constraintext": "none",
         "textangle": 0,
-        "marker": marker,
+        "marker": bar_marker(colors, observations),
         "hovertemplate": f"%{{y}}{NBSP}: %{{text}}<extra></extra>",
     }
 
