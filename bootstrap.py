@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
-TEST_TASKS = {"test", "bench", "browser-check"}
+DEV_TASKS = {"test", "bench", "lock"}  # tasks that need requirements-dev.lock and the test tools
 APT_PACKAGES = {"chromium": "chromium", "java": "default-jre-headless", "npm": "npm"}
 
 
@@ -99,7 +99,7 @@ def main(argv: list[str]) -> int:
         sys.exit("bootstrap: Python 3.11 or newer is needed — install it and run `python3 bootstrap.py` again")
     if not argv:
         sys.exit("bootstrap: say what to run, e.g. `python3 bootstrap.py build` or `python3 bootstrap.py test`")
-    with_dev = argv[0] in TEST_TASKS
+    with_dev = argv[0] in DEV_TASKS
     ensure_python_packages(with_dev)
     if with_dev:
         ensure_test_tools()
