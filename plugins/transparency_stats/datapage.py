@@ -5,17 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 
 from feedgenerator import Atom1Feed
-from html import escape
-
 from markupsafe import Markup
 from pelican.generators import Generator
 
 from . import exports, render
 from .formatting import format_date, format_number, format_period, format_value, is_whole_month
-from .model import ChartSpec, Metric, Observation, StatsData
+from .model import ChartSpec, Metric, Observation, Snapshot, StatsData
 from .settings import page_dir, page_url, setting
 
 NO_PLATFORM = "Autres"
@@ -87,6 +86,11 @@ def sources_table(metric: Metric, figures: tuple[Observation, ...], downloads_ur
     )
 
 
+def snapshot_anchor(snapshot: Snapshot) -> str:
+    """Return the data page's HTML id for a snapshot's row (the feed links to it)."""
+    return "instantane-" + Path(snapshot.filename).stem
+
+
 def metric_anchor(metric_id: str) -> str:
     """Return an HTML id for a metric."""
     return "metrique-" + metric_id.replace(".", "-")
@@ -97,9 +101,9 @@ def metric_view(metric: Metric, stats: StatsData, base_url: str) -> MetricView |
     figures = stats.observations.get(metric.id, ())
     if not figures:
         return None
-    latest = max(figures, key=lambda o: (o.end, o.start))
+    latest = exports.latest_observation(figures)
     earlier = [o for o in figures if o.end < latest.end]
-    previous = max(earlier, key=lambda o: (o.end, o.start)) if earlier else None
+    previous = exports.latest_observation(earlier)
     spec = ChartSpec(
         metrics=(metric.id,),
         # one figure makes an empty-looking line: show it as a bar with its value and date
@@ -146,12 +150,12 @@ def snapshot_feed(stats: StatsData, base_url: str, title: str) -> Atom1Feed:
             by_snapshot.setdefault(o.snapshot.filename, []).append(
                 f"{stats.metrics[o.metric].label} : {format_value(o.value)} ({observation_when(o)})"
             )
-    for snapshot in sorted(stats.snapshots, key=lambda s: (s.date, s.filename), reverse=True):
+    for snapshot in reversed(stats.snapshots):  # already sorted by (date, file name)
         figures = by_snapshot.get(snapshot.filename, [])
         when = dt.datetime.combine(snapshot.date, dt.time(12, 0), tzinfo=dt.timezone.utc)
         feed.add_item(
             title=f"Chiffres du {format_date(snapshot.date)} — {snapshot.source}",
-            link=f"{base_url}/#instantane-{Path(snapshot.filename).stem}",
+            link=f"{base_url}/#{snapshot_anchor(snapshot)}",
             description="<ul>" + "".join(f"<li>{Markup.escape(f)}</li>" for f in figures) + "</ul>",
             unique_id=f"urn:sha256:{snapshot.sha256}",
             pubdate=when,
@@ -210,7 +214,8 @@ class TransparencyPageGenerator(Generator):
             transparency_page=True,
             has_charts=True,
             groups=platform_groups(stats, base_url),
-            snapshots=sorted(stats.snapshots, key=lambda s: (s.date, s.filename), reverse=True),
+            snapshots=stats.snapshots[::-1],
+            snapshot_anchor=snapshot_anchor,
             downloads_url=f"{base_url}/donnees",
             feed_url=f"{self.settings.get('SITEURL', '')}/{feed_name}",
             format_date=format_date,

@@ -12,7 +12,7 @@ from pelican.utils import truncate_html_words
 from . import charts
 from .datapage import TransparencyPageGenerator
 from .errors import StatsError
-from .loader import load_stats
+from .loader import display_path, load_stats
 from .markdown_ext import ChartExtension
 from .model import StatsData
 from .settings import page_dir, page_url, setting
@@ -72,7 +72,8 @@ def fill_content_charts(content, state: BuildState, kind: str) -> None:
         content._content = charts.fill_placeholders(
             source,
             state.stats,
-            source_path=display_path(content.source_path, settings),
+            # relative to the project (the folder above PATH), as the loader names stats files
+            source_path=display_path(content.source_path, os.path.dirname(os.path.abspath(settings["PATH"]))),
             chart_prefix=f"{kind}-{content.slug}",
             csv_dir=f"{folder}/donnees/graphiques",
             csv_url=f"{page_url(settings)}/donnees/graphiques",
@@ -80,13 +81,6 @@ def fill_content_charts(content, state: BuildState, kind: str) -> None:
         )
     except StatsError as error:
         logger.error("%s", error)
-
-
-def display_path(path: str, settings) -> str:
-    """Return a content path relative to the project (the folder above PATH)."""
-    base = os.path.dirname(os.path.abspath(settings["PATH"]))
-    relative = os.path.relpath(os.path.abspath(path), base)
-    return relative.replace(os.sep, "/")
 
 
 def fill_article_charts(generator):
