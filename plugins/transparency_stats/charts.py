@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from . import chartspec, exports, render
 from .errors import StatsError
 from .markdown_ext import PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN, decode_placeholder
 from .model import StatsData
-
-
-@dataclass
-class ChartDownloads:
-    """The per-chart CSV files that the build must write, by output path."""
-
-    files: dict[str, str] = field(default_factory=dict)
 
 
 def split_placeholders(html: str):
@@ -48,7 +39,7 @@ def fill_placeholders(
     chart_prefix: str,
     csv_dir: str,
     csv_url: str,
-    downloads: ChartDownloads,
+    downloads: dict[str, str],
 ) -> str:
     """Return the HTML with each placeholder replaced by its rendered chart.
 
@@ -67,7 +58,7 @@ def fill_placeholders(
             )
         spec = chartspec.parse_chart_block(piece["text"], source_path, piece["line"], stats)
         name = f"{chart_prefix}-{piece['index'] + 1}"
-        downloads.files[f"{csv_dir}/{name}.csv"] = exports.observations_csv(
+        downloads[f"{csv_dir}/{name}.csv"] = exports.observations_csv(
             stats, exports.chart_observations(spec, stats)
         )
         pieces.append(render.render_chart(spec, stats, name, f"{csv_url}/{name}.csv"))

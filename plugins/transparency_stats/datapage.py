@@ -180,6 +180,11 @@ class TransparencyPageGenerator(Generator):
         state = build_state(self.context, self.settings)
         if state.stats is None:
             return
+        with state.timings.span("data_page"):
+            self.write_page_and_downloads(state, writer)
+
+    def write_page_and_downloads(self, state, writer):
+        """Write the page, the downloads and the feed from the loaded stats."""
         stats = state.stats
         folder = page_dir(self.settings)
         base_url = page_url(self.settings)
@@ -194,7 +199,7 @@ class TransparencyPageGenerator(Generator):
                 f"{folder}/donnees/metriques/{m}.csv": exports.observations_csv(stats, stats.observations.get(m, ()))
                 for m in stats.metrics
             },
-            **state.downloads.files,
+            **state.downloads,
         }
         for name, text in sorted(files.items()):
             write_bytes(out / name, text.encode("utf-8"))

@@ -15,6 +15,8 @@ import re
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
+from .state import NO_TIMINGS
+
 PLACEHOLDER_OPEN = "<!--transparency-chart "
 PLACEHOLDER_CLOSE = "-->"
 FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`\s]*)")
@@ -43,7 +45,16 @@ def closes(line: str, fence: str) -> bool:
 class ChartBlockPreprocessor(Preprocessor):
     """Replace every ```chart fenced block with a stashed placeholder."""
 
+    def __init__(self, md, timings=NO_TIMINGS):
+        super().__init__(md)
+        self.timings = timings
+
     def run(self, lines: list[str]) -> list[str]:
+        """Return the lines with chart blocks swapped for placeholders (one "markdown" call per text read)."""
+        with self.timings.span("markdown"):
+            return self.swap_blocks(lines)
+
+    def swap_blocks(self, lines: list[str]) -> list[str]:
         """Return the lines with chart blocks swapped for placeholders."""
         out: list[str] = []
         index = 0
@@ -74,9 +85,13 @@ class ChartBlockPreprocessor(Preprocessor):
 class ChartExtension(Extension):
     """Register the ```chart block syntax."""
 
+    def __init__(self, timings=NO_TIMINGS, **kwargs):
+        super().__init__(**kwargs)
+        self.timings = timings
+
     def extendMarkdown(self, md):
         """Add the chart preprocessor to `md`."""
-        md.preprocessors.register(ChartBlockPreprocessor(md), "transparency_chart", PRIORITY)
+        md.preprocessors.register(ChartBlockPreprocessor(md, self.timings), "transparency_chart", PRIORITY)
 
 
 def makeExtension(**kwargs):

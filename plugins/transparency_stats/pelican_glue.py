@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
-
 from pelican import signals
 from pelican.utils import truncate_html_words
 
@@ -14,38 +12,40 @@ from .datapage import TransparencyPageGenerator
 from .errors import StatsError
 from .loader import display_path, load_stats
 from .markdown_ext import ChartExtension
-from .model import StatsData
 from .settings import page_dir, page_url, setting
+from .state import STATE_KEY, TIMINGS_KEY, BuildState, PhaseTimings, timings_of
 
 logger = logging.getLogger(__name__)
-STATE_KEY = "_TRANSPARENCY_STATS_STATE"
-
-
-@dataclass
-class BuildState:
-    """What one build knows about the stats: the data (None if it failed to load) and chart CSVs."""
-
-    stats: StatsData | None
-    downloads: charts.ChartDownloads
 
 
 def add_markdown_extension(pelican):
-    """Teach Pelican's Markdown reader the ```chart block."""
+    """Teach Pelican's Markdown reader the ```chart block; start the phase timings if asked."""
+    if setting(pelican.settings, "TRANSPARENCY_STATS_TIMINGS_FILE"):
+        pelican.settings[TIMINGS_KEY] = PhaseTimings()
     markdown = pelican.settings.setdefault("MARKDOWN", {})
-    extensions = markdown.setdefault("extensions", [])
-    if not any(isinstance(ext, ChartExtension) for ext in extensions):
-        extensions.append(ChartExtension())
+    extensions = [ext for ext in markdown.setdefault("extensions", []) if not isinstance(ext, ChartExtension)]
+    extensions.append(ChartExtension(timings=timings_of(pelican.settings)))
+    markdown["extensions"] = extensions
+
+
+def write_timings(pelican):
+    """Write the phase timings where the settings asked."""
+    timings = pelican.settings.get(TIMINGS_KEY)
+    if timings is not None:
+        timings.write(setting(pelican.settings, "TRANSPARENCY_STATS_TIMINGS_FILE"))
 
 
 def build_state(context, settings) -> BuildState:
     """Load the stats once per build and keep them in the shared context."""
     if STATE_KEY not in context:
-        try:
-            stats = load_stats(setting(settings, "TRANSPARENCY_STATS_PATH"))
-        except StatsError as error:
-            logger.error("%s", error)
-            stats = None
-        context[STATE_KEY] = BuildState(stats, charts.ChartDownloads())
+        timings = timings_of(settings)
+        with timings.span("load"):
+            try:
+                stats = load_stats(setting(settings, "TRANSPARENCY_STATS_PATH"))
+            except StatsError as error:
+                logger.error("%s", error)
+                stats = None
+        context[STATE_KEY] = BuildState(stats, timings=timings)
     return context[STATE_KEY]
 
 
@@ -86,17 +86,19 @@ def fill_content_charts(content, state: BuildState, kind: str) -> None:
 def fill_article_charts(generator):
     """Render charts in every article, draft and translation."""
     state = build_state(generator.context, generator.settings)
-    for group in ("articles", "translations", "drafts", "drafts_translations", "hidden_articles", "hidden_translations"):
-        for article in getattr(generator, group, []):
-            fill_content_charts(article, state, "graphique")
+    with state.timings.span("charts"):
+        for group in ("articles", "translations", "drafts", "drafts_translations", "hidden_articles", "hidden_translations"):
+            for article in getattr(generator, group, []):
+                fill_content_charts(article, state, "graphique")
 
 
 def fill_page_charts(generator):
     """Render charts in every page."""
     state = build_state(generator.context, generator.settings)
-    for group in ("pages", "translations", "hidden_pages", "hidden_translations", "draft_pages", "draft_translations"):
-        for page in getattr(generator, group, []):
-            fill_content_charts(page, state, "graphique-page")
+    with state.timings.span("charts"):
+        for group in ("pages", "translations", "hidden_pages", "hidden_translations", "draft_pages", "draft_translations"):
+            for page in getattr(generator, group, []):
+                fill_content_charts(page, state, "graphique-page")
 
 
 def add_data_page_generator(pelican):
@@ -110,3 +112,4 @@ def register():
     signals.article_generator_finalized.connect(fill_article_charts)
     signals.page_generator_finalized.connect(fill_page_charts)
     signals.get_generators.connect(add_data_page_generator)
+    signals.finalized.connect(write_timings)

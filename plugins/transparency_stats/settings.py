@@ -8,6 +8,9 @@ DEFAULTS = {
     "TRANSPARENCY_STATS_PAGE_TEMPLATE": "transparency",
     # Atom feed of new figures, relative to the page's folder.
     "TRANSPARENCY_STATS_FEED": "nouveaux-chiffres.atom.xml",
+    # When set, a JSON file of the plugin's own time per phase (load, markdown, charts,
+    # data_page), written at the end of the build: `invoke bench` reads it.
+    "TRANSPARENCY_STATS_TIMINGS_FILE": None,
 }
 
 

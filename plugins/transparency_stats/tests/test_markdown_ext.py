@@ -41,7 +41,7 @@ def test_an_unclosed_block_is_reported_at_its_fence():
     (payload,) = payloads(html)
     assert payload["unclosed"] is True
     with pytest.raises(StatsError) as caught:
-        charts.fill_placeholders(html, None, "content/posts/x.md", "g", "d", "/d", charts.ChartDownloads())
+        charts.fill_placeholders(html, None, "content/posts/x.md", "g", "d", "/d", {})
     assert str(caught.value) == "content/posts/x.md:3:1: this chart block is never closed — end it with a line of ```"
 
 
