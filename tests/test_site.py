@@ -107,17 +107,6 @@ def test_article_shows_title_french_date_tags_reading_time_and_share_links(dev_s
     assert any("data-copy-link" in attrs for tag, attrs in page.elements if tag == "a")
 
 
-def test_dates_are_french_without_a_french_os_locale(tmp_path):
-    """Build under the C locale: month names still come out in French."""
-    script = (
-        "import sys; sys.path[:0] = [%r, %r];"
-        "from campaign_site.french import date_fr, month_fr; import datetime as d;"
-        "print(date_fr(d.date(2017, 1, 5)), '|', month_fr(d.date(2016, 8, 1)))"
-    ) % (str(ROOT), str(ROOT / "plugins"))
-    out = subprocess.run([sys.executable, "-c", script], env={"LANG": "C", "LC_ALL": "C"}, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "5 janvier 2017 | août 2016"
-
-
 def test_seo_meta_and_canonical(publish_site):
     post = ROOT / "content" / "posts" / "2017-01-05-reseaux-et-mouvements.md"
     page = read_page(article_path(publish_site, post))

@@ -6,8 +6,11 @@ from pathlib import Path
 
 from pelican import signals
 
-from . import french
+import french
+
 from .assets import AssetManifest
+from .dates import period_fr
+from .reading import reading_time
 
 _manifests: dict[int, AssetManifest] = {}
 
@@ -19,12 +22,12 @@ def add_template_helpers(pelican):
     manifest = AssetManifest(static_dir, f"{settings['SITEURL']}/{settings['THEME_STATIC_DIR']}")
     _manifests[id(pelican)] = manifest
     settings.setdefault("JINJA_FILTERS", {}).update(
-        date_fr=french.date_fr,
-        month_fr=french.month_fr,
-        period_fr=french.period_fr,
-        reading_time=french.reading_time,
+        date_fr=french.format_date_long,
+        month_fr=french.format_month,
+        period_fr=period_fr,
+        reading_time=reading_time,
     )
-    settings.setdefault("JINJA_GLOBALS", {}).update(asset=manifest.url)
+    settings.setdefault("JINJA_GLOBALS", {}).update(asset=manifest.url, browser_locale=french.browser_locale)
     settings.setdefault("CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
 
 

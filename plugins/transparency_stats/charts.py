@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-from . import chartspec, exports, render
+from . import chartspec
+from .chart_html import render_chart
+from .downloads import observations_csv
 from .errors import StatsError
-from .markdown_ext import PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN, decode_placeholder
 from .model import StatsData
-
-
-def split_placeholders(html: str):
-    """Yield the HTML as ("html", text) and ("chart", payload) pieces, in order."""
-    position = 0
-    while True:
-        start = html.find(PLACEHOLDER_OPEN, position)
-        if start < 0:
-            yield "html", html[position:]
-            return
-        end = html.find(PLACEHOLDER_CLOSE, start)
-        yield "html", html[position:start]
-        yield "chart", decode_placeholder(html[start + len(PLACEHOLDER_OPEN) : end])
-        position = end + len(PLACEHOLDER_CLOSE)
-
-
-def has_placeholders(html: str) -> bool:
-    """Tell whether the HTML holds any chart placeholder."""
-    return PLACEHOLDER_OPEN in html
-
-
-def strip_placeholders(html: str) -> str:
-    """Return the HTML with every chart left out (for summaries)."""
-    return "".join(text for kind, text in split_placeholders(html) if kind == "html")
+from .placeholders import split_placeholders
+from .selection import select
 
 
 def fill_placeholders(
@@ -58,8 +37,7 @@ def fill_placeholders(
             )
         spec = chartspec.parse_chart_block(piece["text"], source_path, piece["line"], stats)
         name = f"{chart_prefix}-{piece['index'] + 1}"
-        downloads[f"{csv_dir}/{name}.csv"] = exports.observations_csv(
-            stats, exports.chart_observations(spec, stats)
-        )
-        pieces.append(render.render_chart(spec, stats, name, f"{csv_url}/{name}.csv"))
+        selection = select(spec, stats)
+        downloads[f"{csv_dir}/{name}.csv"] = observations_csv(stats, selection.observations)
+        pieces.append(render_chart(selection, name, f"{csv_url}/{name}.csv"))
     return "".join(pieces)

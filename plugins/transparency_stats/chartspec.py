@@ -1,4 +1,4 @@
-"""Validate the YAML of a ```chart block of a post against the stats.
+"""The schema of a post's ```chart block: its YAML, checked against the stats, becomes a ChartSpec.
 
 Keys: `metrics` (required: one id or a list of ids), `title`, `type`
 (line | area | bar | latest; default line for totals, bar for periods), `from`
@@ -9,22 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .loader import is_empty, optional, optional_text, parse_day, parse_text
-from .model import ChartSpec, StatsData
-from .strict_yaml import (
-    YEntry,
-    YList,
-    YMap,
-    YScalar,
+from .fields import (
     did_you_mean,
     expect_map,
     expect_scalar,
     fail,
-    load as read_yaml,
-    quote,
+    is_empty,
+    optional,
+    optional_text,
+    parse_day,
+    parse_text,
     reject_unknown_keys,
     require,
 )
+from .model import ChartSpec, StatsData
+from .yaml_nodes import YEntry, YList, YMap, YScalar, load as read_yaml, quote
 
 CHART_KEYS = ("metrics", "title", "type", "from", "to", "scale", "caption")
 CHART_TYPES = ("line", "area", "bar", "latest")

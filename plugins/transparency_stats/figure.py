@@ -1,13 +1,14 @@
-"""Plotly figure dicts built by hand (no plotly.graph_objects: small, fast, deterministic)."""
+"""Plotly figure dicts built by hand from a chart's selection (no plotly.graph_objects: small, fast, deterministic)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 
-from .exports import chart_metric_ids, chart_observations
-from .formatting import NBSP, format_period, format_value
-from .model import ChartSpec, Metric, Observation, StatsData
+from french import NBSP, format_period, format_value
+
+from .model import ChartSpec, Metric, Observation
+from .selection import ChartSelection
 
 # Mid-luminance hues: at least 3.7:1 against white and against #1a1a1a (WCAG 1.4.11 asks 3:1).
 PALETTE = ("#3a7bd5", "#c2571a", "#2b8a3e", "#a35bd1", "#d04a7a", "#0c8599", "#9c6b00")
@@ -179,12 +180,11 @@ def bar_categories(groups: list[list[Observation]]) -> list[str] | None:
     return [format_period(*p) for p in sorted({p for ps in periods for p in ps})]
 
 
-def build_figure(spec: ChartSpec, stats: StatsData) -> dict:
+def build_figure(selection: ChartSelection) -> dict:
     """Return the chart's Plotly figure as a plain {"data": [...], "layout": {...}} dict."""
-    metric_ids = chart_metric_ids(spec)
-    metrics = [stats.metrics[m] for m in metric_ids]
+    spec, metrics, observations = selection.spec, selection.metrics, selection.observations
+    metric_ids = tuple(m.id for m in metrics)
     colors = [metric_color(m, i) for i, m in enumerate(metrics)]
-    observations = chart_observations(spec, stats)
     if spec.type == "latest":
         plotted = {o.metric for o in observations}
         shown = [(m, c) for m, c in zip(metrics, colors) if m.id in plotted]

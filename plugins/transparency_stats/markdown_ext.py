@@ -2,38 +2,24 @@
 
 The block is not rendered here: Pelican caches what readers return, so a chart
 baked in at read time would go stale when a snapshot changes. The placeholder
-keeps the block's text and line; `charts.fill_placeholders` renders it against
+keeps the block's text and line (`placeholders`); `charts.fill_placeholders` renders it against
 the stats of the current build.
 """
 
 from __future__ import annotations
 
-import base64
-import json
 import re
 
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-from .state import NO_TIMINGS
+from .placeholders import encode_placeholder
+from .timings import NO_TIMINGS
 
-PLACEHOLDER_OPEN = "<!--transparency-chart "
-PLACEHOLDER_CLOSE = "-->"
 FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`\s]*)")
 # Run after whitespace normalisation (30) but before `meta` (27) strips the header,
 # so line numbers still count from the top of the file; and before fenced_code (25).
 PRIORITY = 28
-
-
-def encode_placeholder(payload: dict) -> str:
-    """Return an HTML comment carrying the block's text and line."""
-    data = json.dumps(payload, ensure_ascii=True, sort_keys=True).encode()
-    return PLACEHOLDER_OPEN + base64.b64encode(data).decode() + PLACEHOLDER_CLOSE
-
-
-def decode_placeholder(token: str) -> dict:
-    """Return the payload of a placeholder written by `encode_placeholder`."""
-    return json.loads(base64.b64decode(token))
 
 
 def closes(line: str, fence: str) -> bool:

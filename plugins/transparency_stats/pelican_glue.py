@@ -1,52 +1,38 @@
-"""Pelican glue: load the stats once per build, fill chart placeholders, add the data page."""
+"""Pelican glue: defaults, the Markdown extension, chart filling after reading, the data page generator."""
 
 from __future__ import annotations
 
 import logging
 import os
+
 from pelican import signals
 from pelican.utils import truncate_html_words
 
 from . import charts
-from .datapage import TransparencyPageGenerator
 from .errors import StatsError
-from .loader import display_path, load_stats
+from .files import display_path
+from .generator import TransparencyPageGenerator
 from .markdown_ext import ChartExtension
-from .settings import page_dir, page_url, setting
-from .state import STATE_KEY, TIMINGS_KEY, BuildState, PhaseTimings, timings_of
+from .placeholders import has_placeholders, strip_placeholders
+from .settings import apply_defaults, page_dir, page_url, setting
+from .state import BuildState, build_state
+from .timings import TIMINGS_KEY, PhaseTimings, timings_of
 
 logger = logging.getLogger(__name__)
+ARTICLE_GROUPS = ("articles", "translations", "drafts", "drafts_translations", "hidden_articles", "hidden_translations")
+PAGE_GROUPS = ("pages", "translations", "hidden_pages", "hidden_translations", "draft_pages", "draft_translations")
 
 
-def add_markdown_extension(pelican):
-    """Teach Pelican's Markdown reader the ```chart block; start the phase timings if asked."""
-    if setting(pelican.settings, "TRANSPARENCY_STATS_TIMINGS_FILE"):
-        pelican.settings[TIMINGS_KEY] = PhaseTimings()
-    markdown = pelican.settings.setdefault("MARKDOWN", {})
+def initialize(pelican):
+    """Set the plugin's defaults, start the phase timings if asked, and teach Markdown the ```chart block."""
+    settings = pelican.settings
+    apply_defaults(settings)
+    if setting(settings, "TRANSPARENCY_STATS_TIMINGS_FILE"):
+        settings[TIMINGS_KEY] = PhaseTimings()
+    markdown = settings.setdefault("MARKDOWN", {})
     extensions = [ext for ext in markdown.setdefault("extensions", []) if not isinstance(ext, ChartExtension)]
-    extensions.append(ChartExtension(timings=timings_of(pelican.settings)))
+    extensions.append(ChartExtension(timings=timings_of(settings)))
     markdown["extensions"] = extensions
-
-
-def write_timings(pelican):
-    """Write the phase timings where the settings asked."""
-    timings = pelican.settings.get(TIMINGS_KEY)
-    if timings is not None:
-        timings.write(setting(pelican.settings, "TRANSPARENCY_STATS_TIMINGS_FILE"))
-
-
-def build_state(context, settings) -> BuildState:
-    """Load the stats once per build and keep them in the shared context."""
-    if STATE_KEY not in context:
-        timings = timings_of(settings)
-        with timings.span("load"):
-            try:
-                stats = load_stats(setting(settings, "TRANSPARENCY_STATS_PATH"))
-            except StatsError as error:
-                logger.error("%s", error)
-                stats = None
-        context[STATE_KEY] = BuildState(stats, timings=timings)
-    return context[STATE_KEY]
 
 
 def fill_content_charts(content, state: BuildState, kind: str) -> None:
@@ -54,13 +40,13 @@ def fill_content_charts(content, state: BuildState, kind: str) -> None:
     source = getattr(content, "_transparency_source", None)
     if source is None:
         source = content._transparency_source = content._content
-    content.has_charts = charts.has_placeholders(source)
+    content.has_charts = has_placeholders(source)
     if not content.has_charts:
         return
     settings = content.settings
     # The text without its charts: for reading time, and for summaries, which
     # Pelican truncates by words and could cut a chart in half.
-    content.chartless_content = content._update_content(charts.strip_placeholders(source), content.get_siteurl())
+    content.chartless_content = content._update_content(strip_placeholders(source), content.get_siteurl())
     if "summary" not in content.metadata:
         content.metadata["summary"] = truncate_html_words(
             content.chartless_content, settings["SUMMARY_MAX_LENGTH"], settings["SUMMARY_END_SUFFIX"]
@@ -87,7 +73,7 @@ def fill_article_charts(generator):
     """Render charts in every article, draft and translation."""
     state = build_state(generator.context, generator.settings)
     with state.timings.span("charts"):
-        for group in ("articles", "translations", "drafts", "drafts_translations", "hidden_articles", "hidden_translations"):
+        for group in ARTICLE_GROUPS:
             for article in getattr(generator, group, []):
                 fill_content_charts(article, state, "graphique")
 
@@ -96,7 +82,7 @@ def fill_page_charts(generator):
     """Render charts in every page."""
     state = build_state(generator.context, generator.settings)
     with state.timings.span("charts"):
-        for group in ("pages", "translations", "hidden_pages", "hidden_translations", "draft_pages", "draft_translations"):
+        for group in PAGE_GROUPS:
             for page in getattr(generator, group, []):
                 fill_content_charts(page, state, "graphique-page")
 
@@ -106,9 +92,16 @@ def add_data_page_generator(pelican):
     return TransparencyPageGenerator
 
 
+def write_timings(pelican):
+    """Write the phase timings where the settings asked."""
+    timings = pelican.settings.get(TIMINGS_KEY)
+    if timings is not None:
+        timings.write(setting(pelican.settings, "TRANSPARENCY_STATS_TIMINGS_FILE"))
+
+
 def register():
     """Connect the plugin to Pelican's signals."""
-    signals.initialized.connect(add_markdown_extension)
+    signals.initialized.connect(initialize)
     signals.article_generator_finalized.connect(fill_article_charts)
     signals.page_generator_finalized.connect(fill_page_charts)
     signals.get_generators.connect(add_data_page_generator)

@@ -27,3 +27,9 @@ def page_dir(settings) -> str:
 def page_url(settings) -> str:
     """Return the data page's absolute URL path, e.g. `/transparence`."""
     return f"{settings.get('SITEURL', '')}/{page_dir(settings)}"
+
+
+def apply_defaults(settings) -> None:
+    """Give Pelican's settings every plugin default they do not set, so templates can rely on them."""
+    for name, value in DEFAULTS.items():
+        settings.setdefault(name, value)

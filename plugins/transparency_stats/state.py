@@ -1,53 +1,19 @@
-"""Per-build state of the plugin: the loaded stats, the chart downloads, and optional phase timings."""
+"""Per-build state of the plugin, kept in Pelican's context: the loaded stats, chart downloads, phase timings."""
 
 from __future__ import annotations
 
-import json
-from collections import defaultdict
-from contextlib import contextmanager
+import logging
 from dataclasses import dataclass, field
-from pathlib import Path
-from time import perf_counter
 
+from .errors import StatsError
+from .loader import load_stats
 from .model import StatsData
+from .settings import setting
+from .timings import NO_TIMINGS, NoTimings, PhaseTimings, timings_of
+
+logger = logging.getLogger(__name__)
 
 STATE_KEY = "_TRANSPARENCY_STATS_STATE"
-TIMINGS_KEY = "_TRANSPARENCY_STATS_TIMINGS"
-
-
-class PhaseTimings:
-    """Add up the seconds and calls spent in each phase of the plugin (a perf_counter span each)."""
-
-    def __init__(self):
-        self.seconds: dict[str, float] = defaultdict(float)
-        self.calls: dict[str, int] = defaultdict(int)
-
-    @contextmanager
-    def span(self, phase: str):
-        """Time the enclosed block as one call of `phase`."""
-        started = perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds[phase] += perf_counter() - started
-            self.calls[phase] += 1
-
-    def write(self, path: str | Path) -> None:
-        """Write {"seconds": {...}, "calls": {...}} as JSON to `path`."""
-        data = {"seconds": dict(sorted(self.seconds.items())), "calls": dict(sorted(self.calls.items()))}
-        Path(path).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-
-
-class NoTimings:
-    """Stand in for PhaseTimings when nobody asked: spans cost one method call."""
-
-    @contextmanager
-    def span(self, phase: str):
-        """Do nothing around the block."""
-        yield
-
-
-NO_TIMINGS = NoTimings()
 
 
 @dataclass
@@ -59,6 +25,15 @@ class BuildState:
     timings: PhaseTimings | NoTimings = NO_TIMINGS
 
 
-def timings_of(settings) -> PhaseTimings | NoTimings:
-    """Return the build's timings when the settings ask for them, else a no-op stand-in."""
-    return settings.get(TIMINGS_KEY) or NO_TIMINGS
+def build_state(context, settings) -> BuildState:
+    """Load the stats once per build and keep them in Pelican's shared context."""
+    if STATE_KEY not in context:
+        timings = timings_of(settings)
+        with timings.span("load"):
+            try:
+                stats = load_stats(setting(settings, "TRANSPARENCY_STATS_PATH"))
+            except StatsError as error:
+                logger.error("%s", error)
+                stats = None
+        context[STATE_KEY] = BuildState(stats, timings=timings)
+    return context[STATE_KEY]

@@ -5,16 +5,20 @@ import os
 import tempfile
 from pathlib import Path
 
+import plotly.graph_objects as go
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from transparency_stats import strict_yaml
+from transparency_stats import yaml_nodes
 from transparency_stats.chartspec import parse_chart_block
 from transparency_stats.errors import StatsError
-from transparency_stats.loader import BOUNDS, load_stats
-from transparency_stats.strict_yaml import load as load_yaml
+from transparency_stats.fields import BOUNDS
+from transparency_stats.figure import build_figure
+from transparency_stats.loader import load_stats
+from transparency_stats.selection import select
+from transparency_stats.yaml_nodes import load as load_yaml
 
 FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 150)), deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])
@@ -149,14 +153,14 @@ if yaml.__with_libyaml__:
 @FUZZ
 @given(data=texts)
 def test_both_parsers_parse_or_report(parser, data):
-    old, strict_yaml.PARSER = strict_yaml.PARSER, parser
+    old, yaml_nodes.PARSER = yaml_nodes.PARSER, parser
     try:
         load_yaml(data.encode("utf-8", "surrogatepass"), "x.yaml", line_offset=3)
     except StatsError as error:
         assert_located(error)
         assert error.line >= 4
     finally:
-        strict_yaml.PARSER = old
+        yaml_nodes.PARSER = old
 
 
 def load_or_report(stats_writer, metrics, snapshot) -> None:
@@ -214,3 +218,4 @@ def test_parse_chart_block_parses_or_reports(chart_stats, text, line):
         assert error.path == "content/posts/x.md" and error.line > line
     else:
         assert spec.metrics and spec.line == line
+        go.Figure(build_figure(select(spec, chart_stats)))  # raises on any property plotly.js does not know

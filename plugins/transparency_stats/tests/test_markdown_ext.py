@@ -3,7 +3,7 @@
 import markdown
 import pytest
 
-from transparency_stats import charts
+from transparency_stats import charts, placeholders
 from transparency_stats.errors import StatsError
 from transparency_stats.markdown_ext import ChartExtension
 
@@ -13,7 +13,7 @@ def convert(text: str) -> str:
 
 
 def payloads(html: str) -> list[dict]:
-    return [piece for kind, piece in charts.split_placeholders(html) if kind == "chart"]
+    return [piece for kind, piece in placeholders.split_placeholders(html) if kind == "chart"]
 
 
 def test_blocks_keep_their_text_and_the_line_of_their_fence_in_the_file():
@@ -47,4 +47,4 @@ def test_an_unclosed_block_is_reported_at_its_fence():
 
 def test_stripping_placeholders_leaves_the_text_only():
     html = convert("Avant.\n\n```chart\nmetrics: a\n```\n\nAprès.\n")
-    assert charts.strip_placeholders(html) == "<p>Avant.</p>\n\n<p>Après.</p>"
+    assert placeholders.strip_placeholders(html) == "<p>Avant.</p>\n\n<p>Après.</p>"

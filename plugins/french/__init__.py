@@ -1,4 +1,9 @@
-"""French display strings for figures, dates and periods (Babel's CLDR data, no OS locale)."""
+"""French for the site, the stats plugin and the data page: numbers, dates, periods (Babel's CLDR data, no OS locale).
+
+The one place the site writes French. The fast paths below (f-string grouping,
+month tables) exist for speed: the data page formats thousands of figures. Their
+tests pin them to Babel's own output.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +13,14 @@ from functools import lru_cache
 from babel import Locale
 from babel.numbers import format_decimal
 
-from .model import Value
-
 LOCALE = Locale("fr")
 NBSP = "\u00a0"  # espace insécable: after ≥ / ≈, before ":"
 NNBSP = "\u202f"  # espace fine insécable: CLDR's French group separator, before ";"
 EN_DASH = "\u2013"
 BOUND_SIGNS = {"exact": "", "at_least": "≥" + NBSP, "about": "≈" + NBSP}
 
-_SHORT_MONTHS = LOCALE.months["format"]["abbreviated"]  # {1: "janv.", …}
-_LONG_MONTHS = LOCALE.months["format"]["wide"]  # {1: "janvier", …}
+SHORT_MONTHS = LOCALE.months["format"]["abbreviated"]  # {1: "janv.", …}
+LONG_MONTHS = LOCALE.months["format"]["wide"]  # {1: "janvier", …}
 _GROUP = LOCALE.number_symbols["latn"]["group"]
 
 
@@ -34,24 +37,24 @@ def _format_decimal(x: int | float) -> str:
     return format_decimal(x, locale=LOCALE)
 
 
-def format_value(value: Value) -> str:
-    """Return a figure with its bound: "145 000", "≥ 145 000", "≈ 60 000 000"."""
+def format_value(value) -> str:
+    """Return a figure (anything with `amount` and `bound`) with its bound: "145 000", "≥ 145 000", "≈ 60 000 000"."""
     return BOUND_SIGNS[value.bound] + format_number(value.amount)
 
 
 def format_date(d: dt.date) -> str:
     """Return a short French date: "5 janv. 2017" (CLDR pattern "d MMM y")."""
-    return f"{d.day} {_SHORT_MONTHS[d.month]} {d.year}"
+    return f"{d.day} {SHORT_MONTHS[d.month]} {d.year}"
 
 
 def format_date_long(d: dt.date) -> str:
-    """Return a long French date: "5 janvier 2017"."""
-    return f"{d.day} {_LONG_MONTHS[d.month]} {d.year}"
+    """Return a long French date: "5 janvier 2017" (CLDR pattern "d MMMM y")."""
+    return f"{d.day} {LONG_MONTHS[d.month]} {d.year}"
 
 
 def format_month(d: dt.date) -> str:
     """Return the month of d: "août 2016"."""
-    return f"{_LONG_MONTHS[d.month]} {d.year}"
+    return f"{LONG_MONTHS[d.month]} {d.year}"
 
 
 def is_whole_month(start: dt.date, end: dt.date) -> bool:
@@ -72,6 +75,18 @@ def format_period(start: dt.date, end: dt.date) -> str:
     if start.year != end.year:
         return f"{format_date(start)}{EN_DASH}{format_date(end)}"
     if start.month != end.month:
-        return f"{start.day} {_SHORT_MONTHS[start.month]}{EN_DASH}{format_date(end)}"
+        return f"{start.day} {SHORT_MONTHS[start.month]}{EN_DASH}{format_date(end)}"
     return f"{start.day}{EN_DASH}{format_date(end)}"
 
+
+def browser_locale() -> dict:
+    """Return the CLDR names plotly.js needs to write dates as the build does (for charts.js)."""
+    days = LOCALE.days["format"]
+    # CLDR numbers days from Monday (0); plotly.js lists them from Sunday.
+    sunday_first = [6, 0, 1, 2, 3, 4, 5]
+    return {
+        "days": [days["wide"][d] for d in sunday_first],
+        "shortDays": [days["abbreviated"][d] for d in sunday_first],
+        "months": [LONG_MONTHS[m] for m in range(1, 13)],
+        "shortMonths": [SHORT_MONTHS[m] for m in range(1, 13)],
+    }

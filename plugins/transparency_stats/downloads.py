@@ -7,7 +7,8 @@ import io
 import json
 from collections.abc import Iterable
 
-from .model import ChartSpec, Observation, StatsData
+from .model import Observation, StatsData
+
 
 OBSERVATION_FIELDS = [
     "metric",
@@ -24,24 +25,6 @@ OBSERVATION_FIELDS = [
     "snapshot",
     "snapshot_sha256",
 ]
-
-
-def chart_metric_ids(spec: ChartSpec) -> tuple[str, ...]:
-    """Return the chart's metric ids in the order written, each once."""
-    return tuple(dict.fromkeys(spec.metrics))
-
-
-def latest_observation(series: Iterable[Observation]) -> Observation | None:
-    """Return the observation ending last (the shorter period on a tie), or None."""
-    return max(series, key=lambda o: (o.end, o.start), default=None)
-
-
-def chart_observations(spec: ChartSpec, stats: StatsData) -> list[Observation]:
-    """Return exactly what the chart plots: per metric in chart order, by (start, end)."""
-    series = [stats.series(m, spec.start, spec.end) for m in chart_metric_ids(spec)]
-    if spec.type == "latest":
-        return [o for o in map(latest_observation, series) if o is not None]
-    return [o for s in series for o in s]
 
 
 def plain_number(x: int | float) -> int | float:
@@ -136,3 +119,16 @@ def sha256sums(stats: StatsData) -> str:
     """Return the snapshots' digests in `sha256sum` format, sorted by file name."""
     snapshots = sorted(stats.snapshots, key=lambda s: s.filename)
     return "".join(sha256sum_line(s.sha256, s.filename) for s in snapshots)
+
+
+def data_files(stats: StatsData) -> dict[str, bytes]:
+    """Return every download of the data page, by its path under the downloads folder."""
+    texts = {
+        "observations.csv": observations_csv(stats, all_observations(stats)),
+        "observations.json": observations_json(stats),
+        "instantanes/SHA256SUMS": sha256sums(stats),
+        **{f"metriques/{m}.csv": observations_csv(stats, stats.observations.get(m, ())) for m in stats.metrics},
+    }
+    files = {name: text.encode("utf-8") for name, text in texts.items()}
+    files.update({f"instantanes/{s.filename}": s.data for s in stats.snapshots})
+    return files

@@ -8,14 +8,18 @@ from babel.numbers import format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transparency_stats.formatting import (
-    format_date,
-    format_date_long,
-    format_number,
-    format_period,
-    format_value,
-)
-from transparency_stats.model import Value
+from typing import NamedTuple
+
+from babel import Locale
+
+from french import browser_locale, format_date, format_date_long, format_month, format_number, format_period, format_value
+
+
+class Value(NamedTuple):
+    """A figure as the stats plugin's model has it: an amount and its bound."""
+
+    amount: int | float
+    bound: str = "exact"
 
 D = dt.date
 NNBSP = "\u202f"
@@ -67,6 +71,16 @@ def test_dates_are_short_french_dates():
 def test_dates_read_as_babel_writes_them(day):
     assert format_date(day) == babel_date(day, "d MMM y", locale="fr")
     assert format_date_long(day) == babel_date(day, "d MMMM y", locale="fr")
+    assert format_month(day) == babel_date(day, "LLLL y", locale="fr")
+
+
+def test_the_browser_gets_babels_names_sunday_first():
+    names = browser_locale()
+    week = [dt.date(2017, 1, 1) + dt.timedelta(days=n) for n in range(7)]  # 1 January 2017 was a Sunday
+    assert names["days"] == [babel_date(d, "EEEE", locale="fr") for d in week]
+    assert names["shortDays"] == [babel_date(d, "EEE", locale="fr") for d in week]
+    assert names["months"] == [Locale("fr").months["format"]["wide"][m] for m in range(1, 13)]
+    assert names["shortMonths"] == [babel_date(dt.date(2017, m, 1), "MMM", locale="fr") for m in range(1, 13)]
 
 
 @pytest.mark.parametrize(

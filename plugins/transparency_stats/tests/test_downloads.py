@@ -9,13 +9,8 @@ import subprocess
 import pytest
 from factories import D, FANS, FOLLOWERS, VISITS, chart, monthly, observation, snapshot, stats_data
 
-from transparency_stats.exports import (
-    OBSERVATION_FIELDS,
-    chart_observations,
-    observations_csv,
-    observations_json,
-    sha256sums,
-)
+from transparency_stats.downloads import OBSERVATION_FIELDS, observations_csv, observations_json, sha256sums
+from transparency_stats.selection import chart_observations
 from transparency_stats.model import Metric
 
 
@@ -125,10 +120,6 @@ def test_json_holds_metrics_observations_and_snapshots():
     assert document["snapshots"][-1]["note"] == "relevé à la main"
     assert "Abonnés" in text  # UTF-8, not \u escapes
     assert text.count('\n {"metric": ') == 4  # one observation a line, for diffs and grep
-
-
-def test_json_is_deterministic():
-    assert observations_json(figures()) == observations_json(figures())
 
 
 def test_sha256sums_lists_snapshots_by_file_name_not_by_date():

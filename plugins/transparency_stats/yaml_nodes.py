@@ -1,13 +1,12 @@
-"""Read YAML strictly and safely, keeping the file, line and column of every node.
+"""Read YAML strictly and safely into nodes that keep the line and column of every value.
 
 Everything stays text: no implicit typing, no tags, no anchors or aliases, one
-document, unique keys, bounded size and depth. The validators decide what the
+document, unique keys, bounded size and depth. The field parsers decide what the
 text means. Every problem becomes a one-line `StatsError`.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from typing import NamedTuple, Union
@@ -16,15 +15,19 @@ import yaml
 
 from .errors import StatsError
 
+
 MAX_BYTES = 1_000_000
+
 MAX_DEPTH = 20
 
 BOM = b"\xef\xbb\xbf"
-# What YAML accepts as printable, minus the exotic line breaks (NEL, LS, PS)
-# that editors do not count as new lines.
+
 FORBIDDEN_CHARACTER = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
 LINE_BREAK = re.compile("\r\n|\r|\n")
+
 PARSER = getattr(yaml, "CSafeLoader", None) if yaml.__with_libyaml__ else None
+
 FALLBACK_PARSER = yaml.SafeLoader
 
 
@@ -334,44 +337,3 @@ def quote(text: str, limit: int = 40) -> str:
     if len(text) > limit:
         text = text[: limit - 3] + "..."
     return "'" + "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text) + "'"
-
-
-def fail(path: str, where, message: str, hint: str = "") -> StatsError:
-    """Build a StatsError at a node's or entry's line and column."""
-    return StatsError(path, where.line, where.column, message, hint)
-
-
-def expect_map(node: Node, path: str, what: str, hint: str = "") -> YMap:
-    """Return `node` if it is a mapping, else raise a StatsError."""
-    if not isinstance(node, YMap):
-        raise fail(path, node, f"{what} must be a set of 'key: value' lines, found {describe(node)}", hint)
-    return node
-
-
-def expect_scalar(node: Node, path: str, what: str, hint: str = "") -> YScalar:
-    """Return `node` if it is a scalar, else raise a StatsError."""
-    if not isinstance(node, YScalar):
-        raise fail(path, node, f"{what} must be a single value, found {describe(node)}", hint)
-    return node
-
-
-def did_you_mean(word: str, choices) -> str:
-    """Return "did you mean 'x'?" for the closest choice, or ''."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else ""
-
-
-def reject_unknown_keys(node: YMap, allowed, path: str, what: str) -> None:
-    """Raise a StatsError at the first key not in `allowed`, suggesting a close one."""
-    for entry in node.entries:
-        if entry.key not in allowed:
-            hint = did_you_mean(entry.key, allowed) or "allowed keys: " + ", ".join(allowed)
-            raise fail(path, entry, f"unknown key {quote(entry.key)} in {what}", hint)
-
-
-def require(node: YMap, key: str, path: str, what: str, hint: str = "") -> YEntry:
-    """Return the entry for `key`, or raise a StatsError saying it is missing."""
-    entry = node.get(key)
-    if entry is None:
-        raise fail(path, node, f"{what} has no '{key}'", hint or f"add a line '{key}: ...'")
-    return entry

@@ -8,16 +8,23 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
-from .exports import chart_metric_ids, chart_observations
+from french import NBSP, NNBSP, format_date, format_period, format_value
+
 from .figure import build_figure, figure_json
-from .formatting import NBSP, NNBSP, format_date, format_period, format_value
-from .model import ChartSpec, Metric, Observation, Snapshot, StatsData
+from .model import ChartSpec, Metric, Observation, Snapshot
+from .selection import ChartSelection
+
 
 CHART_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
+
 URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
 ODD_URL_CHARACTER = re.compile(r"[\s\x00-\x1f\\]")
+
 MISSING = "—"
+
 FALLBACK = f"Le graphique interactif demande JavaScript{NBSP}: les chiffres sont dans le tableau ci-dessous."
+
 PLOT_LABEL = f"graphique interactif{NNBSP}; les chiffres sont dans le tableau ci-dessous"
 
 
@@ -77,10 +84,6 @@ def sources_html(snapshots: list[Snapshot]) -> Markup:
     return Markup("{}{}: {} — Chiffres au {}.").format(label, NBSP, links, latest)
 
 
-# Tables are the hot path (one cell per figure): plain strings and html.escape,
-# not Markup.format, which costs several times more per cell.
-
-
 def table_head(cells: list[str]) -> str:
     """Return a <thead> row of column headers."""
     return "<thead><tr>" + "".join(f'<th scope="col">{html_escape(c)}</th>' for c in cells) + "</tr></thead>"
@@ -125,12 +128,11 @@ def data_table(spec: ChartSpec, title: str, metrics: list[Metric], observations:
     return Markup(f"<table><caption>{html_escape(title)}</caption>{head}<tbody>{''.join(rows)}</tbody></table>")
 
 
-def render_chart(spec: ChartSpec, stats: StatsData, chart_id: str, csv_url: str) -> str:
+def render_chart(selection: ChartSelection, chart_id: str, csv_url: str) -> str:
     """Return the chart's <figure>: plot container, figure JSON, data table and sources."""
     if not CHART_ID.match(chart_id):
         raise ValueError(f"chart id must be letters, digits, '-', '_' or '.': {chart_id!r}")
-    metrics = [stats.metrics[m] for m in chart_metric_ids(spec)]
-    observations = chart_observations(spec, stats)
+    spec, metrics, observations = selection.spec, list(selection.metrics), list(selection.observations)
     title = chart_title(spec, metrics)
     caption = Markup("{} ").format(spec.caption) if spec.caption else Markup("")
     download = (
@@ -152,7 +154,7 @@ def render_chart(spec: ChartSpec, stats: StatsData, chart_id: str, csv_url: str)
         title=title,
         label=f"{title} — {PLOT_LABEL}",
         fallback=FALLBACK,
-        json=Markup(figure_json(build_figure(spec, stats))),
+        json=Markup(figure_json(build_figure(selection))),
         table=data_table(spec, title, metrics, observations),
         caption=caption,
         sources=sources_html(snapshots_used(observations)),

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from transparency_stats import strict_yaml
+from transparency_stats import fields, yaml_nodes
 from transparency_stats.errors import StatsError
-from transparency_stats.strict_yaml import YList, YMap, YScalar, load
+from transparency_stats.yaml_nodes import YList, YMap, YScalar, load
 
 PATH = "stats/snapshots/x.yaml"
 
@@ -19,7 +19,7 @@ if yaml.__with_libyaml__:
 @pytest.fixture(params=PARSERS, autouse=True)
 def parser(request, monkeypatch):
     """Run every test with the pure-Python parser and, when present, libyaml."""
-    monkeypatch.setattr(strict_yaml, "PARSER", request.param)
+    monkeypatch.setattr(yaml_nodes, "PARSER", request.param)
     return request.param
 
 
@@ -90,7 +90,7 @@ def test_accepts_document_markers_and_version_directive():
 
 
 def test_nesting_up_to_the_limit_is_fine():
-    deep = "[" * strict_yaml.MAX_DEPTH + "]" * strict_yaml.MAX_DEPTH
+    deep = "[" * yaml_nodes.MAX_DEPTH + "]" * yaml_nodes.MAX_DEPTH
     assert isinstance(load(deep.encode(), PATH), YList)
 
 
@@ -234,13 +234,13 @@ def test_control_and_odd_line_break_characters(character):
 
 
 def test_too_large_file():
-    data = b"a: " + b"x" * strict_yaml.MAX_BYTES + b"\n"
+    data = b"a: " + b"x" * yaml_nodes.MAX_BYTES + b"\n"
     assert str(error_of(data)) == (
-        f"{PATH}:1:1: file is too large ({len(data)} bytes) — keep it under {strict_yaml.MAX_BYTES} bytes")
+        f"{PATH}:1:1: file is too large ({len(data)} bytes) — keep it under {yaml_nodes.MAX_BYTES} bytes")
 
 
 def test_too_deep_nesting():
-    depth = strict_yaml.MAX_DEPTH + 1
+    depth = yaml_nodes.MAX_DEPTH + 1
     error = error_of(("[" * depth + "]" * depth).encode())
     assert where(error) == (1, depth) and "nested more than" in error.message
 
@@ -254,7 +254,7 @@ def test_unknown_parser_crash_becomes_stats_error(monkeypatch):
     def crash(*args):
         raise ValueError("boom")
 
-    monkeypatch.setattr(strict_yaml, "compose", crash)
+    monkeypatch.setattr(yaml_nodes, "compose", crash)
     assert str(error_of("a: 1\n")) == (
         f"{PATH}:1:1: could not read this YAML (ValueError) — check the syntax of the file")
 
@@ -264,26 +264,26 @@ def test_unknown_parser_crash_becomes_stats_error(monkeypatch):
 
 def test_expect_map_and_scalar():
     root = load(b"a: [1]\nb: x\n", PATH)
-    assert strict_yaml.expect_map(root, PATH, "the file") is root
+    assert fields.expect_map(root, PATH, "the file") is root
     with pytest.raises(StatsError, match=r":1:4: the list must be a single value, found a list"):
-        strict_yaml.expect_scalar(root.get("a").value, PATH, "the list")
+        fields.expect_scalar(root.get("a").value, PATH, "the list")
     with pytest.raises(StatsError, match=r":2:4: b must be a set of 'key: value' lines, found 'x'"):
-        strict_yaml.expect_map(root.get("b").value, PATH, "b")
+        fields.expect_map(root.get("b").value, PATH, "b")
 
 
 def test_reject_unknown_keys_suggests_close_key():
     root = load(b"lable: x\n", PATH)
     with pytest.raises(StatsError) as caught:
-        strict_yaml.reject_unknown_keys(root, ("label", "kind"), PATH, "metric 'm'")
+        fields.reject_unknown_keys(root, ("label", "kind"), PATH, "metric 'm'")
     assert str(caught.value) == f"{PATH}:1:1: unknown key 'lable' in metric 'm' — did you mean 'label'?"
-    strict_yaml.reject_unknown_keys(load(b"label: x\n", PATH), ("label", "kind"), PATH, "metric 'm'")
+    fields.reject_unknown_keys(load(b"label: x\n", PATH), ("label", "kind"), PATH, "metric 'm'")
 
 
 def test_no_unsafe_yaml_loading_in_the_package():
     # Spelled in pieces so that this test does not trip a repository-wide grep.
     forbidden = ["yaml." + "load(", "yaml." + "unsafe_load", "yaml." + "full_load", "Full" + "Loader",
                  "Unsafe" + "Loader", "yaml." + "Loader", "yaml." + "CLoader", "load" + "_all("]
-    for source in Path(strict_yaml.__file__).parent.rglob("*.py"):
+    for source in Path(yaml_nodes.__file__).parent.rglob("*.py"):
         text = source.read_text(encoding="utf-8")
         for word in forbidden:
             assert word not in text, (source, word)

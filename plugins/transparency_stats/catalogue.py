@@ -1,0 +1,61 @@
+"""The schema of `stats/metrics.yaml`: metric ids mapped to label, kind and optional details."""
+
+from __future__ import annotations
+
+import re
+
+from .fields import did_you_mean, expect_map, fail, optional, optional_text, parse_color, parse_text, reject_unknown_keys, require
+from .model import Metric
+from .yaml_nodes import YEntry, load as read_yaml, quote
+
+
+METRIC_KEYS = ("label", "kind", "platform", "unit", "description", "color")
+
+KINDS = ("total", "period")
+
+METRIC_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
+
+
+def parse_catalogue(data: bytes, path: str) -> dict[str, Metric]:
+    """Return the metrics of `stats/metrics.yaml`, in file order."""
+    root = expect_map(read_yaml(data, path), path, "the metrics catalogue",
+                      "write one metric id per line, followed by its label: and kind:")
+    return {entry.key: parse_metric(entry, path) for entry in root.entries}
+
+
+def parse_metric(entry: YEntry, path: str) -> Metric:
+    """Return the metric described by one catalogue entry."""
+    check_metric_id(entry, path)
+    what = f"metric '{entry.key}'"
+    fields = expect_map(entry.value, path, what, "give it at least label: and kind:")
+    reject_unknown_keys(fields, METRIC_KEYS, path, what)
+    return Metric(
+        id=entry.key,
+        label=parse_text(require(fields, "label", path, what).value, path, "label"),
+        kind=parse_kind(require(fields, "kind", path, what, "add 'kind: total' or 'kind: period'").value, path),
+        platform=optional_text(fields, "platform", path),
+        unit=optional_text(fields, "unit", path),
+        description=optional_text(fields, "description", path),
+        color=optional(fields, "color", path, parse_color),
+        line=entry.line,
+    )
+
+
+def check_metric_id(entry: YEntry, path: str) -> None:
+    """Refuse a metric id that is not lowercase letters, digits, '.', '_' or '-'."""
+    if METRIC_ID.fullmatch(entry.key):
+        return
+    lower = entry.key.lower()
+    hint = (f"write it in lowercase: {quote(lower)}" if METRIC_ID.fullmatch(lower)
+            else "use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit,"
+            " like youtube.subscribers")
+    raise fail(path, entry, f"{quote(entry.key)} is not a valid metric id", hint)
+
+
+def parse_kind(node, path: str) -> str:
+    """Return 'total' or 'period'."""
+    kind = parse_text(node, path, "kind")
+    if kind not in KINDS:
+        hint = did_you_mean(kind, KINDS) or "total: a count read on a day; period: a count over a period"
+        raise fail(path, node, f"kind must be 'total' or 'period', found {quote(kind)}", hint)
+    return kind

@@ -1,0 +1,42 @@
+"""The Atom feed of new figures: one entry per snapshot, dated by its content, never by the clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from feedgenerator import Atom1Feed
+from markupsafe import Markup
+
+from french import NBSP, format_date, format_value
+
+from .datapage import observation_when, snapshot_anchor
+from .model import StatsData
+
+
+def snapshot_feed(stats: StatsData, base_url: str, title: str) -> Atom1Feed:
+    """Build the Atom feed of snapshots, newest first, dated by content only."""
+    feed = Atom1Feed(
+        title=f"{title} — nouveaux chiffres",
+        link=f"{base_url}/",
+        description="Chaque nouveau relevé de nos chiffres d'audience, avec sa source.",
+        language="fr",
+        feed_guid=f"{base_url}/",
+    )
+    by_snapshot: dict[str, list[str]] = {}  # one pass over the figures, not one per snapshot
+    for metric_id in stats.metrics:
+        for o in stats.observations.get(metric_id, ()):
+            by_snapshot.setdefault(o.snapshot.filename, []).append(
+                f"{stats.metrics[o.metric].label} : {format_value(o.value)} ({observation_when(o)})"
+            )
+    for snapshot in reversed(stats.snapshots):  # already sorted by (date, file name)
+        figures = by_snapshot.get(snapshot.filename, [])
+        when = dt.datetime.combine(snapshot.date, dt.time(12, 0), tzinfo=dt.timezone.utc)
+        feed.add_item(
+            title=f"Chiffres du {format_date(snapshot.date)} — {snapshot.source}",
+            link=f"{base_url}/#{snapshot_anchor(snapshot)}",
+            description="<ul>" + "".join(f"<li>{Markup.escape(f)}</li>" for f in figures) + "</ul>",
+            unique_id=f"urn:sha256:{snapshot.sha256}",
+            pubdate=when,
+            updateddate=when,
+        )
+    return feed
