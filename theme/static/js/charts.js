@@ -20,25 +20,31 @@
   const CSS_URL = script ? script.getAttribute("data-plotly-css") : null;
   const PLOTLY_STYLE_ID = "plotly.js-style-global";
 
-  // CLDR French, as Babel writes the table and hover strings ("5 janv. 2017").
-  // Plotly's own fr locale abbreviates "Jan", "Fév", "Jui"…: these take precedence.
-  const FRENCH_FORMAT = {
-    days: ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
-    shortDays: ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
-    months: ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-      "septembre", "octobre", "novembre", "décembre"],
-    shortMonths: ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août",
-      "sept.", "oct.", "nov.", "déc."],
+  // CLDR's French day and month names, given by the build (data-locale, from Babel) so that
+  // hovers write dates exactly as the tables do ("5 janv. 2017"); they take precedence over
+  // plotly's own fr locale ("Jan", "Fév"…). The formats below are plotly's d3 patterns.
+  const NAMES = readNames(script);
+  const FRENCH_FORMAT = Object.assign({
     date: "%d/%m/%Y",
     year: "%Y",
     month: "%b %Y",
     dayMonth: "%-d %b",
     dayMonthYear: "%-d %b %Y",
-  };
+  }, NAMES);
   const DARK = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
   const COARSE = window.matchMedia ? window.matchMedia("(pointer: coarse)") : null;
   const drawn = new Set();
   let plotlyLoading = null;
+
+  /** Return the day and month names of data-locale, or {} when missing or unreadable. */
+  function readNames(element) {
+    try {
+      const names = JSON.parse(element ? element.getAttribute("data-locale") : "null");
+      return names && typeof names === "object" ? names : {};
+    } catch (error) {
+      return {};
+    }
+  }
 
   /** Load a script once, resolving when it has run. */
   function loadScript(url) {
