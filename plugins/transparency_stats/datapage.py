@@ -51,29 +51,46 @@ def observation_when(observation: Observation) -> str:
     return format_period(observation.start, observation.end)
 
 
-CHANGE_BOUND = {
-    # (latest, previous) bounds -> what we know of the change
-    ("exact", "exact"): "",
-    ("at_least", "exact"): "≥" + NBSP,
-    ("exact", "at_least"): "≤" + NBSP,
-}
+BOUND_WORDS = {"exact": "", "at_least": "au moins ", "about": "environ "}
+
+
+def when_phrase(observation: Observation) -> str:
+    """Say when a figure was read: "le 30 nov. 2016", "en novembre 2016", "sur 1–23 déc. 2016"."""
+    if observation.start == observation.end:
+        return f"le {format_date(observation.end)}"
+    if is_whole_month(observation.start, observation.end):
+        return f"en {format_period(observation.start, observation.end)}"
+    return f"sur {format_period(observation.start, observation.end)}"
 
 
 def describe_change(previous: Observation, latest: Observation) -> str:
-    """Describe the change between two figures of a metric, keeping bounds honest.
+    """Describe the change between two figures of a metric, saying only what the bounds let us know.
 
-    Counts over periods of different lengths (a whole month, then 23 days) are
-    not subtracted: the previous figure is given for comparison instead.
+    Exact figures give the difference; a rise to a lower bound (or a fall from
+    one) is "at least" the difference; approximations give an approximate
+    difference. Otherwise both figures are given, with their bounds. Counts
+    over periods of different lengths (a whole month, then 23 days) are not
+    compared: the previous figure is given instead.
     """
-    since = f"{observation_when(previous)} ({format_value(previous.value)})"
     if (previous.end - previous.start) != (latest.end - latest.start) and not (
         is_whole_month(previous.start, previous.end) and is_whole_month(latest.start, latest.end)
     ):
         return f"Chiffre précédent : {format_value(previous.value)} ({observation_when(previous)})"
+    since = f"depuis {observation_when(previous)} ({format_value(previous.value)})"
     delta = latest.value.amount - previous.value.amount
-    sign = "+" + NBSP if delta >= 0 else "−" + NBSP
-    bound = CHANGE_BOUND.get((latest.value.bound, previous.value.bound), "≈" + NBSP)
-    return f"{bound}{sign}{format_number(abs(delta))} depuis {since}"
+    difference = format_number(abs(delta))
+    bounds = (latest.value.bound, previous.value.bound)
+    if bounds == ("exact", "exact"):
+        return f"{'+' if delta >= 0 else '−'}{NBSP}{difference} {since}"
+    if bounds == ("at_least", "exact") and delta > 0:
+        return f"Hausse d’au moins {difference} {since}"
+    if bounds == ("exact", "at_least") and delta < 0:
+        return f"Baisse d’au moins {difference} {since}"
+    if "at_least" not in bounds and delta != 0:
+        return f"{'Hausse' if delta > 0 else 'Baisse'} d’environ {difference} {since}"
+    now = BOUND_WORDS[latest.value.bound] + format_number(latest.value.amount)
+    then = BOUND_WORDS[previous.value.bound] + format_number(previous.value.amount)
+    return f"{now[0].upper()}{now[1:]}, contre {then} {when_phrase(previous)}"
 
 
 def snapshot_anchor(snapshot: Snapshot) -> str:

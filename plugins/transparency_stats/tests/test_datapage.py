@@ -1,6 +1,9 @@
 """The data page's description of how a metric changed keeps bounds and periods honest."""
 
 import datetime as dt
+import re
+
+import pytest
 
 from transparency_stats.datapage import describe_change
 from transparency_stats.model import Observation, Snapshot, Value
@@ -21,19 +24,52 @@ def test_exact_totals_give_an_exact_change():
     assert text == "+\u00a065\u202f000 depuis 30 nov. 2016 (80\u202f000)"
 
 
-def test_a_lower_bound_gives_an_at_least_change():
+def test_a_rise_to_a_lower_bound_is_at_least_the_difference():
     text = describe_change(figure(day(11, 30), day(11, 30), 80000), figure(day(12, 23), day(12, 23), 145000, "at_least"))
-    assert text.startswith("≥\u00a0+\u00a065\u202f000")
+    assert text == "Hausse d’au moins 65 000 depuis 30 nov. 2016 (80 000)"
 
 
-def test_a_previous_lower_bound_gives_an_at_most_change():
+def test_a_fall_from_a_lower_bound_is_at_least_the_difference():
+    text = describe_change(figure(day(11, 30), day(11, 30), 80000, "at_least"), figure(day(12, 23), day(12, 23), 70000))
+    assert text == "Baisse d’au moins 10 000 depuis 30 nov. 2016 (≥ 80 000)"
+
+
+def test_two_lower_bounds_say_what_is_known_and_never_approximate():
+    text = describe_change(
+        figure(day(11, 30), day(11, 30), 80000, "at_least"), figure(day(12, 23), day(12, 23), 145000, "at_least")
+    )
+    assert text == "Au moins 145 000, contre au moins 80 000 le 30 nov. 2016"
+    assert "≈" not in text
+
+
+def test_a_rise_from_a_lower_bound_says_both_figures():
+    # 145 000 now, at least 80 000 then: the change is at most +65 000, maybe a fall.
     text = describe_change(figure(day(11, 30), day(11, 30), 80000, "at_least"), figure(day(12, 23), day(12, 23), 145000))
-    assert text.startswith("≤\u00a0+\u00a065\u202f000")
+    assert text == "145 000, contre au moins 80 000 le 30 nov. 2016"
 
 
-def test_approximations_give_an_approximate_change():
+def test_approximations_give_an_approximate_change_without_a_double_sign():
     text = describe_change(figure(day(11, 30), day(11, 30), 80000, "about"), figure(day(12, 23), day(12, 23), 145000))
-    assert text.startswith("≈\u00a0+")
+    assert text == "Hausse d’environ 65 000 depuis 30 nov. 2016 (≈ 80 000)"
+
+
+def test_a_lower_bound_and_an_approximation_say_both_figures():
+    text = describe_change(figure(day(11, 1), day(11, 30), 900, "about"), figure(day(12, 1), day(12, 31), 1000, "at_least"))
+    assert text == "Au moins 1 000, contre environ 900 en novembre 2016"
+
+
+@pytest.mark.parametrize("latest", ["exact", "at_least", "about"])
+@pytest.mark.parametrize("previous", ["exact", "at_least", "about"])
+@pytest.mark.parametrize("amounts", [(80000, 145000), (145000, 80000), (5, 5)])
+def test_no_sign_follows_a_bound_sign_and_no_direction_is_claimed_unknown(latest, previous, amounts):
+    text = describe_change(
+        figure(day(11, 30), day(11, 30), amounts[0], previous), figure(day(12, 23), day(12, 23), amounts[1], latest)
+    )
+    assert not re.search("[≥≤≈][\u00a0 ]*[+−]", text), text
+    delta = amounts[1] - amounts[0]
+    known = (latest, previous) == ("at_least", "exact") and delta > 0 or (latest, previous) == ("exact", "at_least") and delta < 0
+    if "at_least" in (latest, previous) and not known:
+        assert "Hausse" not in text and "Baisse" not in text and "+" not in text, text
 
 
 def test_whole_months_of_different_lengths_are_compared():
@@ -68,3 +104,4 @@ def test_series_window_keeps_exactly_the_figures_lying_inside_it():
     assert amounts(day(10, 1), day(10, 1)) == [5]
     assert amounts(day(11, 1), day(12, 1)) == []
     assert stats.series("other", day(9, 1), None) == ()
+
