@@ -75,7 +75,7 @@ def describe_change(previous: Observation, latest: Observation) -> str:
     if (previous.end - previous.start) != (latest.end - latest.start) and not (
         is_whole_month(previous.start, previous.end) and is_whole_month(latest.start, latest.end)
     ):
-        return f"Chiffre précédent : {format_value(previous.value)} ({observation_when(previous)})"
+        return f"Chiffre précédent{NBSP}: {format_value(previous.value)} ({observation_when(previous)})"
     since = f"depuis {observation_when(previous)} ({format_value(previous.value)})"
     delta = latest.value.amount - previous.value.amount
     difference = format_number(abs(delta))

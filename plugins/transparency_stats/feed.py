@@ -26,7 +26,7 @@ def snapshot_feed(stats: StatsData, base_url: str, title: str) -> Atom1Feed:
     for metric_id in stats.metrics:
         for o in stats.observations.get(metric_id, ()):
             by_snapshot.setdefault(o.snapshot.filename, []).append(
-                f"{stats.metrics[o.metric].label} : {format_value(o.value)} ({observation_when(o)})"
+                f"{stats.metrics[o.metric].label}{NBSP}: {format_value(o.value)} ({observation_when(o)})"
             )
     for snapshot in reversed(stats.snapshots):  # already sorted by (date, file name)
         figures = by_snapshot.get(snapshot.filename, [])

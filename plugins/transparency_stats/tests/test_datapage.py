@@ -79,7 +79,7 @@ def test_whole_months_of_different_lengths_are_compared():
 
 def test_periods_of_different_lengths_are_not_subtracted():
     text = describe_change(figure(day(11, 1), day(11, 30), 21960), figure(day(12, 1), day(12, 23), 17000, "at_least"))
-    assert text == "Chiffre précédent : 21\u202f960 (novembre 2016)"
+    assert text == "Chiffre précédent\u00a0: 21\u202f960 (novembre 2016)"
 
 
 def test_series_window_keeps_exactly_the_figures_lying_inside_it():

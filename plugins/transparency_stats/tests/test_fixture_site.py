@@ -76,3 +76,20 @@ def test_snapshots_are_published_byte_for_byte(fixture_output):
     folder = fixture_output / "transparence" / "donnees" / "instantanes"
     check = subprocess.run(["sha256sum", "--strict", "-c", "SHA256SUMS"], cwd=folder, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+@pytest.mark.parametrize("name", ["transparence/index.html", "transparence/nouveaux-chiffres.atom.xml"])
+def test_the_data_page_and_its_feed_put_no_breaking_space_before_a_colon(fixture_output, name):
+    import xml.etree.ElementTree as ET
+
+    from bs4 import BeautifulSoup
+
+    text = (fixture_output / name).read_text(encoding="utf-8")
+    if name.endswith(".xml"):
+        # Feed entries hold escaped HTML: read the entries' text as a reader would.
+        nodes = ET.fromstring(text).iter()
+        parts = [node.text or "" for node in nodes if node.tag.split("}")[-1] in ("title", "content", "summary")]
+        text = "\n".join(BeautifulSoup(part, "html.parser").get_text() for part in parts)
+    else:
+        text = BeautifulSoup(text, "html.parser").get_text()
+    assert " :" not in text and " ;" not in text, [line for line in text.splitlines() if " :" in line or " ;" in line]
