@@ -100,7 +100,7 @@ def snapshot_anchor(snapshot: Snapshot) -> str:
 
 def metric_anchor(metric_id: str) -> str:
     """Return an HTML id for a metric."""
-    return "metrique-" + metric_id.replace(".", "-")
+    return "metrique-" + metric_id  # dots are valid in HTML ids: "a.b" and "a-b" stay apart
 
 
 def metric_chart_spec(metric: Metric, figure_count: int) -> ChartSpec:
@@ -138,7 +138,7 @@ def metric_view(metric: Metric, stats: StatsData, base_url: str) -> MetricView |
         latest=format_value(latest.value),
         latest_when=observation_when(latest),
         change=describe_change(previous, latest) if previous else None,
-        chart=Markup(render_chart(selection, "donnees-" + metric.id.replace(".", "-"), csv_url)),
+        chart=Markup(render_chart(selection, "donnees-" + metric.id, csv_url)),
         csv_url=csv_url,
         figures=figure_rows(figures),
     )

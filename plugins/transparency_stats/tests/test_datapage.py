@@ -105,3 +105,16 @@ def test_series_window_keeps_exactly_the_figures_lying_inside_it():
     assert amounts(day(11, 1), day(12, 1)) == []
     assert stats.series("other", day(9, 1), None) == ()
 
+
+def test_metric_ids_differing_by_a_dot_and_a_dash_get_different_html_ids():
+    from factories import D, observation, stats_data
+
+    from transparency_stats.datapage import platform_groups
+    from transparency_stats.model import Metric
+
+    dotted, dashed = Metric("a.b", "Dotted", "total"), Metric("a-b", "Dashed", "total")
+    stats = stats_data([dotted, dashed], [observation("a.b", D(2017, 1, 5), 1), observation("a-b", D(2017, 1, 5), 2)])
+    (_, views), = platform_groups(stats, "/transparence")
+    assert len({view.anchor for view in views}) == 2
+    chart_ids = [re.search(r'<figure class="ts-chart" id="([^"]+)"', str(view.chart))[1] for view in views]
+    assert len(set(chart_ids)) == 2, chart_ids
