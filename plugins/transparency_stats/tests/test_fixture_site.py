@@ -93,3 +93,25 @@ def test_the_data_page_and_its_feed_put_no_breaking_space_before_a_colon(fixture
     else:
         text = BeautifulSoup(text, "html.parser").get_text()
     assert " :" not in text and " ;" not in text, [line for line in text.splitlines() if " :" in line or " ;" in line]
+
+
+def test_the_plugins_defaults_reach_the_templates(tmp_path):
+    # Settings that set none of the plugin's own names: the theme still links the data page.
+    settings = read_settings(
+        None,
+        override={
+            "PATH": str(FIXTURE / "content"),
+            "OUTPUT_PATH": str(tmp_path),
+            "THEME": str(PROJECT / "theme"),
+            "THEME_STATIC_DIR": "theme",
+            "PLUGINS": ["campaign_site", "transparency_stats"],
+            "TRANSPARENCY_STATS_PATH": str(FIXTURE / "stats"),
+            "CACHE_CONTENT": False,
+            "LOAD_CONTENT_CACHE": False,
+            "JINJA_ENVIRONMENT": {"autoescape": True},
+        },
+    )
+    assert "TRANSPARENCY_STATS_PAGE_URL" not in settings
+    Pelican(settings).run()
+    assert (tmp_path / "transparence" / "index.html").is_file()
+    assert 'href="/transparence/"' in (tmp_path / "index.html").read_text(encoding="utf-8")
