@@ -5,7 +5,7 @@ from __future__ import annotations
 from . import chartspec
 from .chart_html import render_chart
 from .downloads import observations_csv
-from .errors import StatsError
+from .errors import Problems, StatsError
 from .model import StatsData
 from .placeholders import split_placeholders
 from .selection import select
@@ -27,17 +27,20 @@ def fill_placeholders(
     through `csv_url`.
     """
     pieces = []
+    problems = Problems()
     for kind, piece in split_placeholders(html):
         if kind == "html":
             pieces.append(piece)
             continue
-        if piece.get("unclosed"):
-            raise StatsError(
-                source_path, piece["line"], 1, "this chart block is never closed", "end it with a line of ```"
-            )
-        spec = chartspec.parse_chart_block(piece["text"], source_path, piece["line"], stats)
-        name = f"{chart_prefix}-{piece['index'] + 1}"
-        selection = select(spec, stats)
-        downloads[f"{csv_dir}/{name}.csv"] = observations_csv(stats, selection.observations)
-        pieces.append(render_chart(selection, name, f"{csv_url}/{name}.csv"))
+        with problems.collect():  # every broken chart of the post is reported, not only the first
+            if piece.get("unclosed"):
+                raise StatsError(
+                    source_path, piece["line"], 1, "this chart block is never closed", "end it with a line of ```"
+                )
+            spec = chartspec.parse_chart_block(piece["text"], source_path, piece["line"], stats)
+            name = f"{chart_prefix}-{piece['index'] + 1}"
+            selection = select(spec, stats)
+            downloads[f"{csv_dir}/{name}.csv"] = observations_csv(stats, selection.observations)
+            pieces.append(render_chart(selection, name, f"{csv_url}/{name}.csv"))
+    problems.raise_any()
     return "".join(pieces)

@@ -28,6 +28,12 @@ def closes(line: str, fence: str) -> bool:
     return stripped.startswith(fence) and set(stripped) == {fence[0]}
 
 
+def opens_a_fence(line: str, fence: str) -> bool:
+    """Tell whether `line` opens a new block with the same fence character and an info string (```chart)."""
+    match = FENCE.match(line)
+    return bool(match and match["info"] and match["fence"][0] == fence[0])
+
+
 class ChartBlockPreprocessor(Preprocessor):
     """Replace every ```chart fenced block with a stashed placeholder."""
 
@@ -59,12 +65,15 @@ class ChartBlockPreprocessor(Preprocessor):
                 out.extend(lines[index : end + 1])  # another language: leave it whole
                 index = end + 1
                 continue
+            opened = next((n for n in range(index + 1, end) if opens_a_fence(lines[n], fence)), None)
+            if opened is not None:
+                end = opened  # a chart block left open runs into the next fence: report it, go on from there
             payload = {"index": count, "line": index + 1, "text": "\n".join(lines[index + 1 : end])}
-            if end >= len(lines):
+            if end >= len(lines) or opened is not None:
                 payload["unclosed"] = True
             count += 1
             out.extend(["", self.md.htmlStash.store(encode_placeholder(payload)), ""])
-            index = end + 1
+            index = end if opened is not None else end + 1
         return out
 
 

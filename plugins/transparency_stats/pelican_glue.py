@@ -66,7 +66,8 @@ def fill_content_charts(content, state: BuildState, kind: str) -> None:
             downloads=state.downloads,
         )
     except StatsError as error:
-        logger.error("%s", error)
+        for problem in error.errors:
+            logger.error("%s", problem)
 
 
 def fill_article_charts(generator):

@@ -33,7 +33,8 @@ def build_state(context, settings) -> BuildState:
             try:
                 stats = load_stats(setting(settings, "TRANSPARENCY_STATS_PATH"))
             except StatsError as error:
-                logger.error("%s", error)
+                for problem in error.errors:
+                    logger.error("%s", problem)
                 stats = None
         context[STATE_KEY] = BuildState(stats, timings=timings)
     return context[STATE_KEY]

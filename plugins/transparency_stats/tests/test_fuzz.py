@@ -24,7 +24,7 @@ FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 150)), deadline
                 suppress_health_check=[HealthCheck.too_slow])
 
 METRICS = "youtube.subscribers:\n  label: YouTube\n  kind: total\nsite.visits:\n  label: Visits\n  kind: period\n"
-SNAPSHOT = "date: 2016-12-23\nsource: s\ntotals:\n  youtube.subscribers: 1\nperiods:\n  site.visits:\n    2016-12: 2\n"
+SNAPSHOT = "date: 2016-12-23\nsource: s\ntotals:\n  youtube.subscribers: 1\nperiods:\n  site.visits:\n    2016-11: 2\n"
 
 WORDS = ["date", "source", "url", "note", "totals", "periods", "at_least", "about", "label", "kind", "total",
          "period", "color", "metrics", "type", "from", "to", "scale", "caption", "title", "latest", "log",
@@ -170,8 +170,10 @@ def load_or_report(stats_writer, metrics, snapshot) -> None:
         try:
             data = load_stats(stats)
         except StatsError as error:
-            assert_located(error)
-            assert error.path in ("stats/metrics.yaml", "stats/snapshots/s.yaml", "stats/snapshots/t.yml")
+            for problem in error.errors:  # every problem of the folder, each one located line
+                assert_located(problem)
+                assert problem.path in ("stats/metrics.yaml", "stats/snapshots/s.yaml", "stats/snapshots/t.yml")
+            assert str(error).splitlines() == [str(problem) for problem in error.errors]
         else:
             assert len(data.snapshots) == 2
             assert list(data.snapshots) == sorted(data.snapshots, key=lambda s: (s.date, s.filename))

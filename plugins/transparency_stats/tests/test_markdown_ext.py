@@ -2,6 +2,7 @@
 
 import markdown
 import pytest
+from factories import stats_data
 
 from transparency_stats import charts, placeholders
 from transparency_stats.errors import StatsError
@@ -41,10 +42,29 @@ def test_an_unclosed_block_is_reported_at_its_fence():
     (payload,) = payloads(html)
     assert payload["unclosed"] is True
     with pytest.raises(StatsError) as caught:
-        charts.fill_placeholders(html, None, "content/posts/x.md", "g", "d", "/d", {})
-    assert str(caught.value) == "content/posts/x.md:3:1: this chart block is never closed — end it with a line of ```"
+        charts.fill_placeholders(html, stats_data([], []), "content/posts/x.md", "g", "d", "/d", {})
+    assert str(caught.value.errors[0]) == "content/posts/x.md:3:1: this chart block is never closed — end it with a line of ```"
 
 
 def test_stripping_placeholders_leaves_the_text_only():
     html = convert("Avant.\n\n```chart\nmetrics: a\n```\n\nAprès.\n")
     assert placeholders.strip_placeholders(html) == "<p>Avant.</p>\n\n<p>Après.</p>"
+
+
+def test_a_chart_block_left_open_before_another_is_reported_at_its_own_fence():
+    text = "Intro.\n\n```chart\nmetrics: a\n\nDe la prose.\n\n```chart\nmetrics: b\n```\n\nFin.\n"
+    html = convert(text)
+    first, second = payloads(html)
+    assert (first["line"], first.get("unclosed"), second["line"], second.get("unclosed")) == (3, True, 8, None)
+    assert second["text"] == "metrics: b" and "<p>Fin.</p>" in html
+    with pytest.raises(StatsError) as caught:
+        charts.fill_placeholders(html, stats_data([], []), "content/posts/x.md", "g", "d", "/d", {})
+    assert str(caught.value.errors[0]) == "content/posts/x.md:3:1: this chart block is never closed — end it with a line of ```"
+
+
+def test_every_broken_chart_of_a_post_is_reported():
+    html = convert("```chart\nmetrics: a\n\nDu texte.\n\n```chart\nmetrics: b\n```\n\n```chart\n\n```\n")
+    with pytest.raises(StatsError) as caught:
+        charts.fill_placeholders(html, stats_data([], []), "content/posts/x.md", "g", "d", "/d", {})
+    assert [(e.line, e.message) for e in caught.value.errors][:1] == [(1, "this chart block is never closed")]
+    assert len(caught.value.errors) == 3
