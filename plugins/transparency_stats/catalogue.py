@@ -4,23 +4,41 @@ from __future__ import annotations
 
 import re
 
-from .fields import did_you_mean, expect_map, fail, optional, optional_text, parse_color, parse_text, reject_unknown_keys, require
+from .fields import (
+    did_you_mean,
+    expect_map,
+    fail,
+    optional,
+    optional_text,
+    parse_color,
+    parse_decimals,
+    parse_text,
+    reject_unknown_keys,
+    require,
+)
+from .errors import Problems
 from .model import Metric
 from .yaml_nodes import YEntry, load as read_yaml, quote
 
 
-METRIC_KEYS = ("label", "kind", "platform", "unit", "description", "color")
+METRIC_KEYS = ("label", "kind", "platform", "unit", "description", "color", "decimals")
 
 KINDS = ("total", "period")
 
 METRIC_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
 
-def parse_catalogue(data: bytes, path: str) -> dict[str, Metric]:
-    """Return the metrics of `stats/metrics.yaml`, in file order."""
+def parse_catalogue(data: bytes, path: str, problems: Problems) -> tuple[dict[str, Metric], set[str]]:
+    """Return the valid metrics of `stats/metrics.yaml` in file order, and the ids of broken ones (in `problems`)."""
     root = expect_map(read_yaml(data, path), path, "the metrics catalogue",
                       "write one metric id per line, followed by its label: and kind:")
-    return {entry.key: parse_metric(entry, path) for entry in root.entries}
+    metrics, broken = {}, set()
+    for entry in root.entries:
+        broken.add(entry.key)
+        with problems.collect():
+            metrics[entry.key] = parse_metric(entry, path)
+            broken.discard(entry.key)
+    return metrics, broken
 
 
 def parse_metric(entry: YEntry, path: str) -> Metric:
@@ -38,6 +56,7 @@ def parse_metric(entry: YEntry, path: str) -> Metric:
         description=optional_text(fields, "description", path),
         color=optional(fields, "color", path, parse_color),
         line=entry.line,
+        decimals=optional(fields, "decimals", path, parse_decimals) or 0,
     )
 
 

@@ -15,6 +15,7 @@ from .fields import (
     expect_scalar,
     fail,
     is_empty,
+    new_metric_hint,
     optional,
     optional_text,
     parse_day,
@@ -81,7 +82,7 @@ def unknown_metric_hint(metric_id: str, stats: StatsData) -> str:
     """Suggest a close metric id, a list, or adding the metric."""
     if "," in metric_id:
         return f"write several metrics as a list, like {METRICS_EXAMPLE}"
-    return did_you_mean(metric_id, stats.metrics) or "add it to stats/metrics.yaml first"
+    return new_metric_hint(metric_id, stats.metrics)
 
 
 def common_kind(metrics: list[tuple[str, YScalar]], entry: YEntry, path: str, stats: StatsData) -> str:

@@ -43,6 +43,14 @@ def did_you_mean(word: str, choices) -> str:
     return f"did you mean '{close[0]}'?" if close else ""
 
 
+def new_metric_hint(metric_id: str, known, catalogue_path: str = "stats/metrics.yaml") -> str:
+    """Suggest a close metric id, and say how a new metric is added."""
+    close = did_you_mean(metric_id, known)
+    if close:
+        return f"{close} If not, add the new metric to {catalogue_path} (or with `invoke metric`)"
+    return f"add it to {catalogue_path} first (or with `invoke metric`)"
+
+
 def reject_unknown_keys(node: YMap, allowed, path: str, what: str) -> None:
     """Raise a StatsError at the first key not in `allowed`, suggesting a close one."""
     for entry in node.entries:
@@ -189,20 +197,32 @@ def parse_period(entry: YEntry, path: str) -> tuple[dt.date, dt.date]:
     raise fail(path, entry, f"{quote(text)} is not a period", PERIOD_EXAMPLE)
 
 
-def parse_value(node, path: str) -> Value:
-    """Return a figure: a plain number, or {at_least: n} or {about: n}."""
+FIGURE_KEYS = ("value", "at_least", "about", "fall")
+MAX_DECIMALS = 6
+
+
+def parse_value(node, path: str, decimals: int | None = None, metric_id: str = "") -> Value:
+    """Return a figure without a declared fall: a plain number, or {at_least: n} or {about: n}."""
+    value, _ = parse_figure(node, path, decimals, metric_id)
+    return value
+
+
+def parse_figure(node, path: str, decimals: int | None = None, metric_id: str = "") -> tuple[Value, str | None]:
+    """Return a figure and the reason of a declared fall: 145000, {at_least: n}, {about: n}, {value: n, fall: why}."""
     if not isinstance(node, YMap):
-        return Value(parse_number(node, path))
-    if len(node.entries) != 1:
-        raise fail(path, node, "a bounded figure takes exactly one of at_least: or about:",
+        return Value(parse_number(node, path, decimals, metric_id)), None
+    reject_unknown_keys(node, FIGURE_KEYS, path, "a figure")
+    amounts = [entry for entry in node.entries if entry.key != "fall"]
+    if len(amounts) != 1:
+        raise fail(path, node, "a figure takes exactly one of value:, at_least: or about:",
                    "write it like {at_least: 1000}")
-    reject_unknown_keys(node, BOUNDS, path, "a figure")
-    entry = node.entries[0]
-    return Value(parse_number(entry.value, path), entry.key)
+    entry = amounts[0]
+    bound = "exact" if entry.key == "value" else entry.key
+    return Value(parse_number(entry.value, path, decimals, metric_id), bound), optional_text(node, "fall", path)
 
 
-def parse_number(node, path: str) -> int | float:
-    """Return a plain non-negative number up to MAX_VALUE (int, or float with a decimal point)."""
+def parse_number(node, path: str, decimals: int | None = None, metric_id: str = "") -> int | float:
+    """Return a plain non-negative number up to MAX_VALUE, with at most `decimals` digits after the point."""
     if not isinstance(node, YScalar):
         raise fail(path, node, f"expected a number, found {describe(node)}", NUMBER_EXAMPLE)
     match = NUMBER.fullmatch(node.text)
@@ -213,7 +233,31 @@ def parse_number(node, path: str) -> int | float:
     if len(match.group(1)) > len(str(MAX_VALUE)) or Decimal(node.text) > MAX_VALUE:
         raise fail(path, node, f"{quote(node.text, 20)} is beyond a sane bound",
                    f"figures above {MAX_VALUE} are surely a typo")
+    if decimals is not None and match.group(2):
+        check_decimals(node, path, match.group(1), match.group(2)[1:], decimals, metric_id)
     return float(node.text) if match.group(2) else int(node.text)
+
+
+def check_decimals(node: YScalar, path: str, whole: str, fraction: str, decimals: int, metric_id: str) -> None:
+    """Refuse more digits after the point than the metric allows, and a French thousands dot (210.000)."""
+    significant = fraction.rstrip("0")
+    if decimals == 0 and len(fraction) == 3:
+        meant = f", or {whole}.0 if you mean {whole}" if not significant else ""
+        raise fail(path, node, f"{quote(node.text)} is ambiguous",
+                   f"write {whole}{fraction} (digits only){meant}: '{metric_id}' counts whole units")
+    if len(significant) > decimals:
+        allowed = "whole units" if decimals == 0 else f"at most {decimals} decimal(s)"
+        raise fail(path, node, f"{quote(node.text)} has more decimals than '{metric_id}' allows ({allowed})",
+                   f"round it, or set 'decimals: {len(significant)}' for this metric in stats/metrics.yaml")
+
+
+def parse_decimals(node, path: str) -> int:
+    """Return how many digits a metric allows after the point (0 to MAX_DECIMALS)."""
+    text = parse_text(node, path, "decimals")
+    if not (isinstance(node, YScalar) and node.plain and text.isdigit() and int(text) <= MAX_DECIMALS):
+        raise fail(path, node, f"decimals must be a whole number from 0 to {MAX_DECIMALS}, found {quote(text)}",
+                   "write 0 for counts of people, 1 or 2 for rates")
+    return int(text)
 
 
 def number_problem(text: str) -> tuple[str, str]:

@@ -32,6 +32,7 @@ class Metric:
     description: str | None = None
     color: str | None = None
     line: int = 1  # line of the metric id in metrics.yaml
+    decimals: int = 0  # digits allowed after the point: counts of people are whole (0)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,16 @@ class Observation:
     value: Value
     snapshot: Snapshot
     line: int  # line of the figure in its snapshot file
+    note: str | None = None  # published beside the figure: why a total fell, or why it was corrected
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A figure of an earlier snapshot corrected in the open by a later one."""
+
+    old: Observation  # the figure as first published
+    new: Observation  # the corrected figure (its snapshot is the correcting one; its note, the reason)
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -67,13 +78,15 @@ class StatsData:
     `metrics` keeps the catalogue's order; `snapshots` are sorted by (date, filename);
     `observations` maps every metric id to its figures sorted by (start, end), one per
     distinct date or period (identical figures repeated across snapshots are merged,
-    keeping the earliest snapshot as their source).
+    keeping the earliest snapshot as their source; a corrected figure is the corrected
+    one); `corrections` lists every correction in the order the snapshots made them.
     """
 
     metrics: dict[str, Metric]
     snapshots: tuple[Snapshot, ...]
     observations: dict[str, tuple[Observation, ...]]
     fingerprint: str  # SHA-256 over every file read, to tell when anything changed
+    corrections: tuple[Correction, ...] = ()
 
     def __post_init__(self):
         # Start days per metric, to find a window by bisection: a chart's cost must

@@ -25,6 +25,8 @@ BOM = b"\xef\xbb\xbf"
 FORBIDDEN_CHARACTER = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 LINE_BREAK = re.compile("\r\n|\r|\n")
+# After a value: spaces, then '#' right before a word, as in "Merci #JLM2017". "# a comment" stays a comment.
+HASHTAG_COMMENT = re.compile(r"[ \t]+(#[^\s#].*)")
 
 PARSER = getattr(yaml, "CSafeLoader", None) if yaml.__with_libyaml__ else None
 
@@ -137,7 +139,7 @@ def compose(text: str, parser_class, path: str, line_offset: int = 0) -> Node:
         event = next_event()
         if isinstance(event, yaml.StreamEndEvent):
             raise StatsError(path, 1 + line_offset, 1, "nothing here", "write at least one 'key: value' line")
-        root = compose_document(next_event, path, line_offset)
+        root = compose_document(next_event, path, line_offset, LINE_BREAK.split(text))
         event = next_event()
         if not isinstance(event, yaml.StreamEndEvent):
             line, column = mark_position(event.start_mark, line_offset)
@@ -148,7 +150,7 @@ def compose(text: str, parser_class, path: str, line_offset: int = 0) -> Node:
         parser.dispose()
 
 
-def compose_document(next_event, path: str, line_offset: int) -> Node:
+def compose_document(next_event, path: str, line_offset: int, lines: list[str]) -> Node:
     """Build the nodes of one document, iteratively, up to its end event."""
     stack: list[_Open] = []
     while True:
@@ -161,6 +163,8 @@ def compose_document(next_event, path: str, line_offset: int) -> Node:
             continue
         if isinstance(event, yaml.ScalarEvent):
             node = YScalar(event.value, event.style in (None, ""), line, column)
+            if node.plain and stack and not stack[-1].wants_key():
+                refuse_hashtag_comment(node, event.end_mark, lines, path, line_offset)
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             node = stack.pop().close()
         else:
@@ -171,6 +175,19 @@ def compose_document(next_event, path: str, line_offset: int) -> Node:
             next_event()  # document end
             return node
         stack[-1].add(node, path)
+
+
+def refuse_hashtag_comment(node: YScalar, end, lines: list[str], path: str, line_offset: int) -> None:
+    """Refuse a text value followed by ` #word`: YAML reads it as a comment and would silently cut a hashtag."""
+    if end is None or end.line >= len(lines) or not any(c.isalpha() for c in node.text):
+        return
+    rest = lines[end.line][end.column:]
+    found = HASHTAG_COMMENT.match(rest)
+    if found:
+        cut = found.group(1).rstrip()
+        raise StatsError(path, end.line + 1 + line_offset, end.column + found.start(1) + 1,
+                         f"YAML reads {quote(' ' + cut)} as a comment",
+                         f'put the whole text in quotes, like "{node.text} {cut}" (a comment is written "# like this")')
 
 
 def check_can_open(stack: list[_Open], line: int, column: int, path: str) -> None:

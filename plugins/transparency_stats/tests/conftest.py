@@ -20,6 +20,11 @@ twitter.followers:
 site.visits:
   label: Site visits
   kind: period
+  decimals: 1
+site.rating:
+  label: Site rating
+  kind: total
+  decimals: 2
 """
 
 

@@ -99,12 +99,13 @@ def test_from_equal_to_is_fine(stats):
 
 def test_unknown_metric_suggests_close_one(stats):
     assert str(error_of("title: x\nmetrics: [youtube.views, youtube.subscriber]\n", stats)) == (
-        "content/posts/x.md:12:26: unknown metric 'youtube.subscriber' — did you mean 'youtube.subscribers'?")
+        "content/posts/x.md:12:26: unknown metric 'youtube.subscriber' — did you mean 'youtube.subscribers'?"
+        " If not, add the new metric to stats/metrics.yaml (or with `invoke metric`)")
 
 
 def test_unknown_metric_without_close_match(stats):
     error = error_of("metrics: facebook.likes\n", stats)
-    assert (error.line, error.column, error.hint) == (11, 10, "add it to stats/metrics.yaml first")
+    assert (error.line, error.column, error.hint) == (11, 10, "add it to stats/metrics.yaml first (or with `invoke metric`)")
 
 
 def test_comma_separated_metrics_hint_at_a_list(stats):

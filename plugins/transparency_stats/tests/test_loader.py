@@ -46,7 +46,7 @@ def test_loads_catalogue_snapshots_and_observations(make_stats):
         "notes.txt": "ignored",
     })
     data = load_stats(stats)
-    assert list(data.metrics) == ["youtube.subscribers", "twitter.followers", "site.visits"]
+    assert list(data.metrics) == ["youtube.subscribers", "twitter.followers", "site.visits", "site.rating"]
     metric = data.metrics["youtube.subscribers"]
     assert (metric.label, metric.kind, metric.platform, metric.unit, metric.line) == (
         "YouTube subscribers", "total", "YouTube", None, 1)
@@ -74,8 +74,8 @@ def test_loads_catalogue_snapshots_and_observations(make_stats):
 def test_observations_are_sorted_by_period(make_stats):
     stats = make_stats({
         "a.yaml": snapshot("periods:\n  site.visits:\n    2016-12: 3\n    2016-11-01..2016-11-15: 1\n"
-                           "    2016-11: 2\n", date="2016-12-01"),
-        "b.yaml": snapshot("periods:\n  site.visits:\n    2016-10: 0\n", date="2016-12-02"),
+                           "    2016-11: 2\n", date="2017-01-01"),
+        "b.yaml": snapshot("periods:\n  site.visits:\n    2016-10: 0\n", date="2017-01-02"),
     })
     spans = [(o.start, o.end) for o in load_stats(stats).observations["site.visits"]]
     assert spans == [(D(2016, 10, 1), D(2016, 10, 31)), (D(2016, 11, 1), D(2016, 11, 15)),
@@ -312,13 +312,16 @@ def test_empty_or_misshapen_figures(make_stats, figures, where, message):
 # Values
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("145000", Value(145000)), ("0", Value(0)), ("2.5", Value(2.5)), ("0.75", Value(0.75)),
-    ("1000000000000", Value(10**12)), ("{at_least: 10}", Value(10, "at_least")), ("{about: 2.0}", Value(2.0, "about")),
+@pytest.mark.parametrize("metric, value, expected", [
+    ("youtube.subscribers", "145000", Value(145000)), ("youtube.subscribers", "0", Value(0)),
+    ("site.rating", "2.5", Value(2.5)), ("site.rating", "0.75", Value(0.75)), ("site.rating", "3.100", Value(3.1)),
+    ("youtube.subscribers", "1000000000000", Value(10**12)), ("youtube.subscribers", "{at_least: 10}", Value(10, "at_least")),
+    ("youtube.subscribers", "{about: 2.0}", Value(2.0, "about")), ("youtube.subscribers", "210.0", Value(210.0)),
+    ("youtube.subscribers", "{value: 7}", Value(7)),
 ])
-def test_good_values(make_stats, value, expected):
-    data = load_stats(make_stats({"s.yaml": snapshot(f"totals:\n  youtube.subscribers: {value}\n")}))
-    assert data.observations["youtube.subscribers"][0].value == expected
+def test_good_values(make_stats, metric, value, expected):
+    data = load_stats(make_stats({"s.yaml": snapshot(f"totals:\n  {metric}: {value}\n")}))
+    assert data.observations[metric][0].value == expected
 
 
 @pytest.mark.parametrize("value, message, hint", [
@@ -356,8 +359,8 @@ def test_bad_values(make_stats, value, message, hint):
 
 
 @pytest.mark.parametrize("value, where, message", [
-    ("{at_least: 1, about: 2}", (4, 24), "a bounded figure takes exactly one of at_least: or about:"),
-    ("{}", (4, 24), "a bounded figure takes exactly one of at_least: or about:"),
+    ("{at_least: 1, about: 2}", (4, 24), "a figure takes exactly one of value:, at_least: or about:"),
+    ("{}", (4, 24), "a figure takes exactly one of value:, at_least: or about:"),
     ("{atleast: 1}", (4, 25), "unknown key 'atleast' in a figure"),
     ("{about: '1'}", (4, 32), "'1' is in quotes, so it is text"),
     ("{about: -1}", (4, 32), "'-1' is negative"),
@@ -383,7 +386,7 @@ def test_bounded_value_typo_is_suggested(make_stats):
     ("'2016-12'", D(2016, 12, 1), D(2016, 12, 31)),
 ])
 def test_good_period_keys(make_stats, key, start, end):
-    data = load_stats(make_stats({"s.yaml": snapshot(f"periods:\n  site.visits:\n    {key}: 5\n")}))
+    data = load_stats(make_stats({"s.yaml": snapshot(f"periods:\n  site.visits:\n    {key}: 5\n", date="2017-03-01")}))
     observation = data.observations["site.visits"][0]
     assert (observation.start, observation.end, observation.line) == (start, end, 5)
 
@@ -407,9 +410,9 @@ def test_bad_period_keys(make_stats, key, message):
 
 def test_unknown_metric_in_snapshot(make_stats):
     error = error_of(make_stats({"s.yaml": snapshot("totals:\n  youtube.subscriber: 1\n")}))
-    assert str(error) == f"{SNAP}:4:3: unknown metric 'youtube.subscriber' — did you mean 'youtube.subscribers'?"
+    assert str(error) == f"{SNAP}:4:3: unknown metric 'youtube.subscriber' — did you mean 'youtube.subscribers'? If not, add the new metric to stats/metrics.yaml (or with `invoke metric`)"
     error = error_of(make_stats({"s.yaml": snapshot("totals:\n  facebook.likes: 1\n")}))
-    assert str(error) == f"{SNAP}:4:3: unknown metric 'facebook.likes' — add it to stats/metrics.yaml first"
+    assert str(error) == f"{SNAP}:4:3: unknown metric 'facebook.likes' — add it to stats/metrics.yaml first (or with `invoke metric`)"
 
 
 def test_period_metric_under_totals(make_stats):
@@ -434,7 +437,7 @@ def test_conflicting_totals_name_both_files(make_stats):
     })
     assert str(error_of(stats)) == (
         "stats/snapshots/b.yaml:5:3: 'youtube.subscribers' on 2016-12-23 is 146000 here"
-        " but 145000 in stats/snapshots/a.yaml:4 — keep one value")
+        " but 145000 in stats/snapshots/a.yaml:4 — keep one value, or correct the published figure in the open under 'corrections:', with a reason")
 
 
 def test_conflict_is_reported_in_the_later_snapshot_by_date(make_stats):
@@ -444,14 +447,14 @@ def test_conflict_is_reported_in_the_later_snapshot_by_date(make_stats):
     })
     assert str(error_of(stats)) == (
         "stats/snapshots/a.yaml:5:5: 'site.visits' for 2016-11 is 10 here"
-        " but about 10 in stats/snapshots/b.yaml:5 — keep one value")
+        " but about 10 in stats/snapshots/b.yaml:5 — keep one value, or correct the published figure in the open under 'corrections:', with a reason")
 
 
 def test_conflict_within_one_file(make_stats):
     stats = make_stats({"s.yaml": snapshot("periods:\n  site.visits:\n    2016-11-05: 1\n"
                                            "    2016-11-05..2016-11-05: 2\n")})
     assert str(error_of(stats)) == (
-        f"{SNAP}:6:5: 'site.visits' on 2016-11-05 is 2 here but 1 in {SNAP}:5 — keep one value")
+        f"{SNAP}:6:5: 'site.visits' on 2016-11-05 is 2 here but 1 in {SNAP}:5 — keep one value, or correct the published figure in the open under 'corrections:', with a reason")
 
 
 def test_same_value_twice_is_merged_keeping_earliest_snapshot(make_stats):
