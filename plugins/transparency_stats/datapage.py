@@ -13,7 +13,7 @@ from markupsafe import Markup
 from french import NBSP, format_date, format_number, format_period, format_value, is_whole_month
 
 from .chart_html import render_chart
-from .model import ChartSpec, Metric, Observation, Snapshot, StatsData
+from .model import ChartSpec, Correction, Metric, Observation, Snapshot, StatsData
 from .selection import latest_observation, select
 
 NO_PLATFORM = "Autres"
@@ -28,6 +28,22 @@ class FigureRow:
     source: str
     url: str | None
     snapshot_file: str
+    note: str | None = None  # why a total fell, or why the figure was corrected
+
+
+@dataclass(frozen=True)
+class CorrectionView:
+    """One correction, as the data page's "Corrections" list shows it."""
+
+    anchor: str
+    date: str  # the day of the correcting snapshot
+    metric: Metric
+    when: str  # the date or period of the corrected figure
+    old: str
+    new: str
+    reason: str
+    old_file: str
+    new_file: str
 
 
 @dataclass(frozen=True)
@@ -118,7 +134,8 @@ def metric_chart_spec(metric: Metric, figure_count: int) -> ChartSpec:
 def figure_rows(figures: tuple[Observation, ...]) -> tuple[FigureRow, ...]:
     """Return every figure of a metric with its source and snapshot file."""
     return tuple(
-        FigureRow(observation_when(o), format_value(o.value), o.snapshot.source, o.snapshot.url, o.snapshot.filename)
+        FigureRow(observation_when(o), format_value(o.value), o.snapshot.source, o.snapshot.url, o.snapshot.filename,
+                  o.note)
         for o in figures
     )
 
@@ -152,3 +169,27 @@ def platform_groups(stats: StatsData, base_url: str) -> list[tuple[str, list[Met
         if view is not None:
             groups.setdefault(metric.platform or NO_PLATFORM, []).append(view)
     return list(groups.items())
+
+
+def correction_anchor(correction: Correction) -> str:
+    """Return the HTML id of a correction's row (the feed links to it)."""
+    new = correction.new
+    return f"correction-{new.metric}-{new.start.isoformat()}-{new.end.isoformat()}-{Path(new.snapshot.filename).stem}"
+
+
+def correction_views(stats: StatsData) -> list[CorrectionView]:
+    """Return every correction, newest first."""
+    return [
+        CorrectionView(
+            anchor=correction_anchor(c),
+            date=format_date(c.new.snapshot.date),
+            metric=stats.metrics[c.new.metric],
+            when=observation_when(c.new),
+            old=format_value(c.old.value),
+            new=format_value(c.new.value),
+            reason=c.reason,
+            old_file=c.old.snapshot.filename,
+            new_file=c.new.snapshot.filename,
+        )
+        for c in reversed(stats.corrections)
+    ]

@@ -7,7 +7,7 @@ import io
 import json
 from collections.abc import Iterable
 
-from .model import Observation, StatsData
+from .model import Correction, Observation, StatsData
 
 
 OBSERVATION_FIELDS = [
@@ -24,6 +24,8 @@ OBSERVATION_FIELDS = [
     "url",
     "snapshot",
     "snapshot_sha256",
+    "note",
+    "corrected_by",
 ]
 
 
@@ -34,7 +36,7 @@ def plain_number(x: int | float) -> int | float:
     return x
 
 
-def observation_row(stats: StatsData, o: Observation) -> tuple:
+def observation_row(stats: StatsData, o: Observation, corrected_by: str | None = None) -> tuple:
     """Return one observation's values in OBSERVATION_FIELDS order (None when absent)."""
     metric = stats.metrics[o.metric]
     snapshot = o.snapshot
@@ -52,26 +54,40 @@ def observation_row(stats: StatsData, o: Observation) -> tuple:
         snapshot.url,
         snapshot.filename,
         snapshot.sha256,
+        o.note,
+        corrected_by,
     )
 
 
-def observation_record(stats: StatsData, o: Observation) -> dict:
+def observation_record(stats: StatsData, o: Observation, corrected_by: str | None = None) -> dict:
     """Return one observation as a flat record keyed by OBSERVATION_FIELDS (None when absent)."""
-    return dict(zip(OBSERVATION_FIELDS, observation_row(stats, o)))
+    return dict(zip(OBSERVATION_FIELDS, observation_row(stats, o, corrected_by)))
+
+
+def metric_history(stats: StatsData, metric_id: str) -> list[tuple[Observation, str | None]]:
+    """Return every figure ever published for a metric, each with the snapshot file that corrected it (or None)."""
+    rows = [(o, None) for o in stats.observations.get(metric_id, ())]
+    rows += [(c.old, c.new.snapshot.filename) for c in stats.corrections if c.old.metric == metric_id]
+    return sorted(rows, key=lambda row: (row[0].start, row[0].end, row[0].snapshot.date, row[0].snapshot.filename))
 
 
 def observations_csv(stats: StatsData, observations: Iterable[Observation]) -> str:
     """Return a header row then one CSV row per observation (RFC 4180, empty cell for absent)."""
+    return history_csv(stats, ((o, None) for o in observations))
+
+
+def history_csv(stats: StatsData, rows: Iterable[tuple[Observation, str | None]]) -> str:
+    """Return a header row then one CSV row per (observation, corrected_by) pair."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(OBSERVATION_FIELDS)
-    writer.writerows([observation_row(stats, o) for o in observations])
+    writer.writerows([observation_row(stats, o, corrected_by) for o, corrected_by in rows])
     return out.getvalue()
 
 
-def all_observations(stats: StatsData) -> list[Observation]:
-    """Return every observation, metric by metric in catalogue order."""
-    return [o for m in stats.metrics for o in stats.observations.get(m, ())]
+def all_observations(stats: StatsData) -> list[tuple[Observation, str | None]]:
+    """Return every figure ever published with the file that corrected it, metric by metric in catalogue order."""
+    return [row for m in stats.metrics for row in metric_history(stats, m)]
 
 
 def observations_json(stats: StatsData) -> str:
@@ -88,6 +104,7 @@ def observations_json(stats: StatsData) -> str:
             "unit": m.unit,
             "description": m.description,
             "color": m.color,
+            "decimals": m.decimals,
         }
         for m in stats.metrics.values()
     }
@@ -99,12 +116,32 @@ def observations_json(stats: StatsData) -> str:
     def lines(records) -> str:
         return ",\n".join(" " + json.dumps(r, ensure_ascii=False) for r in records)
 
-    observations = (dict(zip(OBSERVATION_FIELDS, observation_row(stats, o))) for o in all_observations(stats))
+    observations = (observation_record(stats, o, corrected_by) for o, corrected_by in all_observations(stats))
+    corrections = (correction_record(c) for c in stats.corrections)
     return (
         '{"metrics": ' + json.dumps(metrics, ensure_ascii=False)
         + ',\n"observations": [\n' + lines(observations)
-        + '\n],\n"snapshots": [\n' + lines(snapshots) + "\n]}\n"
+        + '\n],\n"snapshots": [\n' + lines(snapshots)
+        + '\n],\n"corrections": [\n' + lines(corrections) + "\n]}\n"
     )
+
+
+def correction_record(correction: Correction) -> dict:
+    """Return one correction: which figure, the value as first published and as corrected, why, and both files."""
+    old, new = correction.old, correction.new
+    return {
+        "metric": new.metric,
+        "start": new.start.isoformat(),
+        "end": new.end.isoformat(),
+        "old_value": plain_number(old.value.amount),
+        "old_bound": old.value.bound,
+        "new_value": plain_number(new.value.amount),
+        "new_bound": new.value.bound,
+        "reason": correction.reason,
+        "corrected_snapshot": old.snapshot.filename,
+        "snapshot": new.snapshot.filename,
+        "date": new.snapshot.date.isoformat(),
+    }
 
 
 def sha256sum_line(sha256: str, filename: str) -> str:
@@ -124,10 +161,10 @@ def sha256sums(stats: StatsData) -> str:
 def data_files(stats: StatsData) -> dict[str, bytes]:
     """Return every download of the data page, by its path under the downloads folder."""
     texts = {
-        "observations.csv": observations_csv(stats, all_observations(stats)),
+        "observations.csv": history_csv(stats, all_observations(stats)),
         "observations.json": observations_json(stats),
         "instantanes/SHA256SUMS": sha256sums(stats),
-        **{f"metriques/{m}.csv": observations_csv(stats, stats.observations.get(m, ())) for m in stats.metrics},
+        **{f"metriques/{m}.csv": history_csv(stats, metric_history(stats, m)) for m in stats.metrics},
     }
     files = {name: text.encode("utf-8") for name, text in texts.items()}
     files.update({f"instantanes/{s.filename}": s.data for s in stats.snapshots})

@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from french import NBSP, format_date, format_value
 
-from .datapage import observation_when, snapshot_anchor
+from .datapage import correction_anchor, observation_when, snapshot_anchor
 from .model import StatsData
 
 
@@ -28,15 +28,28 @@ def snapshot_feed(stats: StatsData, base_url: str, title: str) -> Atom1Feed:
             by_snapshot.setdefault(o.snapshot.filename, []).append(
                 f"{stats.metrics[o.metric].label}{NBSP}: {format_value(o.value)} ({observation_when(o)})"
             )
-    for snapshot in reversed(stats.snapshots):  # already sorted by (date, file name)
-        figures = by_snapshot.get(snapshot.filename, [])
-        when = dt.datetime.combine(snapshot.date, dt.time(12, 0), tzinfo=dt.timezone.utc)
-        feed.add_item(
-            title=f"Chiffres du {format_date(snapshot.date)} — {snapshot.source}",
-            link=f"{base_url}/#{snapshot_anchor(snapshot)}",
-            description="<ul>" + "".join(f"<li>{Markup.escape(f)}</li>" for f in figures) + "</ul>",
-            unique_id=f"urn:sha256:{snapshot.sha256}",
-            pubdate=when,
-            updateddate=when,
-        )
+    entries = []  # (day, order, item): a snapshot's figures, then its corrections
+    for snapshot in stats.snapshots:  # already sorted by (date, file name)
+        figures = by_snapshot.get(snapshot.filename)
+        if figures:
+            entries.append((snapshot.date, {
+                "title": f"Chiffres du {format_date(snapshot.date)} — {snapshot.source}",
+                "link": f"{base_url}/#{snapshot_anchor(snapshot)}",
+                "description": "<ul>" + "".join(f"<li>{Markup.escape(f)}</li>" for f in figures) + "</ul>",
+                "unique_id": f"urn:sha256:{snapshot.sha256}",
+            }))
+    for correction in stats.corrections:
+        old, new = correction.old, correction.new
+        label = stats.metrics[new.metric].label
+        entries.append((new.snapshot.date, {
+            "title": f"Correction du {format_date(new.snapshot.date)} — {label}",
+            "link": f"{base_url}/#{correction_anchor(correction)}",
+            "description": str(Markup("<p>{}{}: {} → {} ({}). {}</p>").format(
+                label, NBSP, format_value(old.value), format_value(new.value), observation_when(new),
+                correction.reason)),
+            "unique_id": f"urn:sha256:{new.snapshot.sha256}:correction:{new.metric}:{new.start}..{new.end}",
+        }))
+    for number, (day, item) in sorted(enumerate(entries), key=lambda e: (e[1][0], e[0]), reverse=True):
+        when = dt.datetime.combine(day, dt.time(12, 0), tzinfo=dt.timezone.utc)
+        feed.add_item(pubdate=when, updateddate=when, **item)
     return feed

@@ -9,7 +9,7 @@ from pelican.generators import Generator
 
 from french import format_date
 
-from .datapage import platform_groups, snapshot_anchor
+from .datapage import correction_views, platform_groups, snapshot_anchor
 from .downloads import data_files
 from .feed import snapshot_feed
 from .settings import page_dir, page_url, setting
@@ -55,6 +55,7 @@ class TransparencyPageGenerator(Generator):
             transparency_page=True,
             has_charts=True,
             groups=platform_groups(stats, base_url),
+            corrections=correction_views(stats),
             snapshots=stats.snapshots[::-1],
             snapshot_anchor=snapshot_anchor,
             downloads_url=f"{base_url}/donnees",

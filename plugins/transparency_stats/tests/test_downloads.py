@@ -37,7 +37,7 @@ def read_csv(text):
 def test_the_fields_are_fixed():
     assert OBSERVATION_FIELDS == [
         "metric", "label", "platform", "unit", "kind", "start", "end",
-        "value", "bound", "source", "url", "snapshot", "snapshot_sha256",
+        "value", "bound", "source", "url", "snapshot", "snapshot_sha256", "note", "corrected_by",
     ]  # fmt: skip
 
 
@@ -97,7 +97,7 @@ def test_json_holds_metrics_observations_and_snapshots():
     stats = figures()
     text = observations_json(stats)
     document = json.loads(text)
-    assert list(document) == ["metrics", "observations", "snapshots"]
+    assert list(document) == ["metrics", "observations", "snapshots", "corrections"]
     assert list(document["metrics"]) == ["fb_fans", "tw_followers", "site_visits"]
     assert document["metrics"]["fb_fans"] == {
         "label": "Abonnés Facebook",
@@ -106,6 +106,7 @@ def test_json_holds_metrics_observations_and_snapshots():
         "unit": "abonnés",
         "description": None,
         "color": None,
+        "decimals": 0,
     }
     assert [list(o) for o in document["observations"]] == [OBSERVATION_FIELDS] * 4
     assert [o["value"] for o in document["observations"]] == [100000, 104500, 2.5, 61000]
@@ -143,3 +144,34 @@ def test_sha256sum_checks_the_published_files(tmp_path, odd_name):
     assert done.returncode == 0, done.stdout + done.stderr
     (tmp_path / odd_name).write_bytes(b"tampered")
     assert subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=tmp_path, capture_output=True).returncode != 0
+
+
+def corrected_stats():
+    """Return stats where a later snapshot corrected the fans of 2016-12-23 from 100 000 to 101 000."""
+    from transparency_stats.model import Correction, Observation, Value
+
+    old = observation("fb_fans", D(2016, 12, 23), 100000)
+    fixer = snapshot(D(2017, 1, 5), filename="2017-01-05.yaml")
+    new = Observation("fb_fans", D(2016, 12, 23), D(2016, 12, 23), Value(101000), fixer, 7, "Erreur de saisie")
+    stats = stats_data([FANS], [new, observation("fb_fans", D(2017, 1, 5), 104500, read_in=fixer)])
+    return type(stats)(stats.metrics, stats.snapshots, stats.observations, stats.fingerprint,
+                       (Correction(old, new, "Erreur de saisie"),))
+
+
+def test_exports_keep_the_corrected_figure_beside_its_correction():
+    from transparency_stats.downloads import data_files
+
+    files = data_files(corrected_stats())
+    rows = list(csv.DictReader(io.StringIO(files["observations.csv"].decode())))
+    assert [(r["start"], r["value"], r["snapshot"], r["note"], r["corrected_by"]) for r in rows] == [
+        ("2016-12-23", "100000", "2016-12-23.yaml", "", "2017-01-05.yaml"),
+        ("2016-12-23", "101000", "2017-01-05.yaml", "Erreur de saisie", ""),
+        ("2017-01-05", "104500", "2017-01-05.yaml", "", ""),
+    ]
+    assert files["metriques/fb_fans.csv"] == files["observations.csv"]
+    (correction,) = json.loads(files["observations.json"])["corrections"]
+    assert correction == {
+        "metric": "fb_fans", "start": "2016-12-23", "end": "2016-12-23", "old_value": 100000, "old_bound": "exact",
+        "new_value": 101000, "new_bound": "exact", "reason": "Erreur de saisie",
+        "corrected_snapshot": "2016-12-23.yaml", "snapshot": "2017-01-05.yaml", "date": "2017-01-05",
+    }

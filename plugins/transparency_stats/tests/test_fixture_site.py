@@ -27,6 +27,7 @@ COMPARED = [
     "transparence/donnees/graphiques/graphique-croissance-2.csv",
     "transparence/donnees/instantanes/SHA256SUMS",
     "transparence/nouveaux-chiffres.atom.xml",
+    "transparence/donnees/metriques/signups.new.csv",
 ]
 
 
