@@ -1,4 +1,4 @@
-"""Record figures without opening YAML: `--set` arguments and CSV rows become clean snapshot files, checked as a build checks them."""
+"""Record figures without opening YAML: `--set` arguments and CSV rows become clean snapshots, checked as a build would."""
 
 from __future__ import annotations
 
