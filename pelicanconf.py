@@ -112,7 +112,7 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
-PLUGIN_PATHS = [str(ROOT / "plugins")]
+# Installed packages (pyproject.toml; bootstrap.py installs the project), so no PLUGIN_PATHS.
 PLUGINS = ["campaign_site", "transparency_stats", "pelican.plugins.sitemap"]
 
 SITEMAP = {

@@ -19,7 +19,6 @@ CACHE = ROOT / ".cache"
 DEV_SETTINGS = ROOT / "pelicanconf.py"
 PUBLISH_SETTINGS = ROOT / "publishconf.py"
 WATCHED = ["content", "theme", "plugins", "stats", "pelicanconf.py", "publishconf.py"]
-sys.path.insert(0, str(ROOT))
 
 
 def _build(settings: Path, output: Path = OUTPUT) -> None:

@@ -36,9 +36,6 @@ from pathlib import Path
 from time import perf_counter
 
 ROOT = Path(__file__).resolve().parent.parent
-for _path in (ROOT, ROOT / "plugins"):
-    if str(_path) not in sys.path:
-        sys.path.insert(0, str(_path))
 
 SETTINGS = ROOT / "pelicanconf.py"
 

@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
 
 RENAME_EXCHANGE = 2  # Linux renameat2() flag: swap two paths in one step
 AT_FDCWD = -100
