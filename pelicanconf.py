@@ -117,7 +117,7 @@ PLUGINS = ["campaign_site", "transparency_stats", "pelican.plugins.sitemap"]
 
 SITEMAP = {
     "format": "xml",
-    "exclude": [r"^page/", r"/page/", r"^404\.html$"],
+    "exclude": [r"^page/", r"/page/", r"^404\.html$", r"^robots\.txt$"],
 }
 
 TRANSPARENCY_STATS_PATH = str(ROOT / "stats")

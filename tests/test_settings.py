@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,12 @@ def test_plain_pelican_builds_any_content_folder_with_our_settings(tmp_path, fol
     robots = (output / "robots.txt").read_text(encoding="utf-8")
     assert robots == f"User-agent: *\nAllow: /\n\nSitemap: {site_url}/sitemap.xml"
     assert (output / "index.html").is_file() and (output / "sitemap.xml").is_file()
+
+
+@pytest.mark.slow
+def test_sitemap_lists_pages_only(publish_site):
+    """Every sitemap entry is a page's clean URL: robots.txt, feeds and downloads are not pages."""
+    tree = ET.parse(publish_site / "sitemap.xml").getroot()
+    locs = [loc.text for loc in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert len(locs) > 20
+    assert [loc for loc in locs if not loc.endswith("/")] == []
