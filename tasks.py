@@ -170,20 +170,25 @@ periods:
 
 
 @task(help={"date": "the day the figures were read, YYYY-MM-DD", "name": "file name without .yaml (default: the date)"})
-def snapshot(c, date, name=""):
+def snapshot(c, date="", name=""):
     """Start a new snapshot file in stats/snapshots/ (never overwrites an existing one)."""
     import datetime as dt
 
+    # `date` has a default so that invoke treats it as a flag: a positional argument would
+    # swallow the next word, and `invoke snapshot --help` would read "--help" as the date.
+    if not date:
+        raise Exit("--date is missing — give the day the figures were read, like --date 2017-01-05", code=1)
     try:
         day = dt.date.fromisoformat(date)
     except ValueError:
-        raise Exit(f"--date {date!r}: not a date — write it as YYYY-MM-DD, like 2017-01-05", code=1)
+        raise Exit(f"--date {date!r}: not a date — write it as YYYY-MM-DD, like 2017-01-05", code=1) from None
     path = ROOT / "stats" / "snapshots" / f"{name or day.isoformat()}.yaml"
     try:
         with open(path, "x", encoding="utf-8") as handle:  # "x": fail rather than overwrite
             handle.write(SNAPSHOT_TEMPLATE.format(date=day.isoformat(), month=day.strftime("%Y-%m")))
     except FileExistsError:
-        raise Exit(f"{path.relative_to(ROOT)}: already exists — published snapshots are never changed; pick another --name", code=1)
+        shown = path.relative_to(ROOT)
+        raise Exit(f"{shown}: already exists — published snapshots are never changed; pick another --name", code=1) from None
     print(f"Created {path.relative_to(ROOT)}: fill in the figures and the source.")
 
 
