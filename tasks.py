@@ -7,8 +7,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 from invoke import Exit, task
@@ -18,7 +16,6 @@ OUTPUT = ROOT / "output"
 CACHE = ROOT / ".cache"
 DEV_SETTINGS = ROOT / "pelicanconf.py"
 PUBLISH_SETTINGS = ROOT / "publishconf.py"
-WATCHED = ["content", "theme", "plugins", "stats", "pelicanconf.py", "publishconf.py"]
 
 
 def _build(settings: Path, output: Path = OUTPUT) -> None:
@@ -66,34 +63,12 @@ def serve(c, port=8000):
     _serve_forever(int(port))
 
 
-def _source_state() -> dict[str, float]:
-    """Return the modification time of every watched file."""
-    state = {}
-    for name in WATCHED:
-        path = ROOT / name
-        files = [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file())
-        for file in files:
-            if "__pycache__" not in file.parts:
-                state[str(file)] = file.stat().st_mtime_ns
-    return state
-
-
 @task(help={"port": "port on 127.0.0.1 (default 8000)"})
 def livereload(c, port=8000):
-    """Serve on localhost and rebuild when content/, theme/, plugins/, stats/ or the settings change."""
-    from tools import sitebuild
+    """Serve on localhost, rebuild when content/, theme/, plugins/, stats/ or the settings change, reload the browser."""
+    from tools import devserver
 
-    sitebuild.main([str(DEV_SETTINGS), str(OUTPUT)])
-    threading.Thread(target=_serve_forever, args=(int(port),), daemon=True).start()
-    state = _source_state()
-    while True:
-        time.sleep(1)
-        current = _source_state()
-        if current != state:
-            state = current
-            print("Change seen, rebuilding…")
-            # A failed rebuild keeps the last good output/ and prints the problem.
-            subprocess.run([sys.executable, "-m", "tools.sitebuild", str(DEV_SETTINGS), str(OUTPUT)], cwd=ROOT)
+    devserver.serve(DEV_SETTINGS, OUTPUT, int(port))
 
 
 @task
