@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
+import contextlib
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from invoke import Exit, task
@@ -92,23 +91,25 @@ def _deploy_rsync(target: str, folder: Path) -> None:
 
 
 def _deploy_gh_pages(branch: str, folder: Path, push: bool) -> None:
-    """Commit the site as the whole tree of `branch` in one commit, then push it."""
-    env = {**os.environ, "GIT_INDEX_FILE": str(Path(tempfile.mkdtemp()) / "index")}
+    """Commit the site as the whole tree of `branch`, one commit on top of the last one, with ghp-import; push it."""
+    from ghp_import import GhpError, ghp_import
 
-    def git(*args: str) -> str:
-        result = subprocess.run(["git", *args], cwd=ROOT, env=env, capture_output=True, text=True)
-        if result.returncode != 0:
-            raise Exit(f"git {' '.join(args)} failed: {result.stderr.strip()}", code=1)
+    def tip() -> str:
+        result = subprocess.run(["git", "rev-parse", "--verify", "--quiet", branch], cwd=ROOT, capture_output=True, text=True)
         return result.stdout.strip()
 
-    git("--work-tree", str(folder), "add", "--all", "--force", ".")
-    tree = git("write-tree")
-    parent = subprocess.run(["git", "rev-parse", "--verify", "--quiet", branch], cwd=ROOT, capture_output=True, text=True)
-    parents = ["-p", parent.stdout.strip()] if parent.returncode == 0 else []
-    commit = git("commit-tree", tree, *parents, "-m", "Publish the site")
-    git("update-ref", f"refs/heads/{branch}", commit)
-    if push:
-        git("push", "origin", branch)
+    before = tip()
+    try:
+        with contextlib.chdir(ROOT):  # ghp-import works on the repository of the current folder
+            ghp_import(str(folder), mesg="Publish the site", branch=branch, push=push)
+    except GhpError as error:
+        reason = " ".join(str(error.message).split())
+        raise Exit(f"ghp-import: {reason} — nothing was published; fix it and publish again", code=1) from None
+    except subprocess.CalledProcessError:
+        raise Exit(f"git push origin {branch} failed — the site is committed on {branch}; push it again", code=1) from None
+    commit = tip()
+    if not commit or commit == before:  # ghp-import only prints it when git fast-import fails
+        raise Exit(f"ghp-import made no commit on {branch} — see git's message above; nothing was published", code=1)
     print(f"Published to branch {branch} ({commit[:10]}).")
 
 

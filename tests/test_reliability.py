@@ -119,6 +119,8 @@ def test_publish_to_gh_pages_commits_the_whole_site(project):
     files = subprocess.run(["git", "ls-tree", "-r", "--name-only", "gh-pages"], cwd=project, capture_output=True, text=True).stdout.split()
     assert "index.html" in files and "transparence/index.html" in files
     assert len(files) == len(digests(project / "output"))
+    log = subprocess.run(["git", "log", "--format=%s", "gh-pages"], cwd=project, capture_output=True, text=True).stdout
+    assert log.splitlines() == ["Publish the site"], "one publish, one commit"
     status = subprocess.run(["git", "status", "--porcelain"], cwd=project, capture_output=True, text=True).stdout
     assert status.strip() == "", "publishing must not touch the working tree"
 
