@@ -85,8 +85,19 @@ def ensure_project_installed() -> None:
         return
     say("installing the project in editable mode (pyproject.toml)")
     # The build backend (setuptools) comes from requirements.lock: nothing unpinned is fetched.
-    run(str(BIN / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-        "--no-deps", "--no-build-isolation", "--no-index", "--editable", ".")
+    run(
+        str(BIN / "python"),
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--no-deps",
+        "--no-build-isolation",
+        "--no-index",
+        "--editable",
+        ".",
+    )
     stamp.write_text(state)
 
 

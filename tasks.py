@@ -64,7 +64,7 @@ def serve(c, port=8000):
 
 @task(help={"port": "port on 127.0.0.1 (default 8000)"})
 def livereload(c, port=8000):
-    """Serve on localhost, rebuild when content/, theme/, plugins/, stats/ or the settings change, reload the browser."""
+    """Serve on localhost; when content/, theme/, plugins/, stats/ or the settings change, rebuild and reload."""
     from tools import devserver
 
     devserver.serve(DEV_SETTINGS, OUTPUT, int(port))
@@ -95,7 +95,9 @@ def _deploy_gh_pages(branch: str, folder: Path, push: bool) -> None:
     from ghp_import import GhpError, ghp_import
 
     def tip() -> str:
-        result = subprocess.run(["git", "rev-parse", "--verify", "--quiet", branch], cwd=ROOT, capture_output=True, text=True)
+        result = subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", branch], cwd=ROOT, capture_output=True, text=True
+        )
         return result.stdout.strip()
 
     before = tip()
@@ -106,7 +108,9 @@ def _deploy_gh_pages(branch: str, folder: Path, push: bool) -> None:
         reason = " ".join(str(error.message).split())
         raise Exit(f"ghp-import: {reason} — nothing was published; fix it and publish again", code=1) from None
     except subprocess.CalledProcessError:
-        raise Exit(f"git push origin {branch} failed — the site is committed on {branch}; push it again", code=1) from None
+        raise Exit(
+            f"git push origin {branch} failed — the site is committed on {branch}; push it again", code=1
+        ) from None
     commit = tip()
     if not commit or commit == before:  # ghp-import only prints it when git fast-import fails
         raise Exit(f"ghp-import made no commit on {branch} — see git's message above; nothing was published", code=1)
@@ -125,7 +129,9 @@ def publish(c, dry_run=False):
     if method == "rsync":
         _deploy_rsync(settings["DEPLOY_RSYNC_TARGET"], OUTPUT)
     elif method == "gh-pages":
-        _deploy_gh_pages(settings.get("DEPLOY_GH_PAGES_BRANCH", "gh-pages"), OUTPUT, settings.get("DEPLOY_GH_PAGES_PUSH", True))
+        _deploy_gh_pages(
+            settings.get("DEPLOY_GH_PAGES_BRANCH", "gh-pages"), OUTPUT, settings.get("DEPLOY_GH_PAGES_PUSH", True)
+        )
     else:
         raise Exit(f"publishconf.py: unknown DEPLOY_METHOD {method!r} — use 'rsync' or 'gh-pages'", code=1)
 
@@ -164,7 +170,9 @@ def snapshot(c, date="", name=""):
             handle.write(SNAPSHOT_TEMPLATE.format(date=day.isoformat(), month=day.strftime("%Y-%m")))
     except FileExistsError:
         shown = path.relative_to(ROOT)
-        raise Exit(f"{shown}: already exists — published snapshots are never changed; pick another --name", code=1) from None
+        raise Exit(
+            f"{shown}: already exists — published snapshots are never changed; pick another --name", code=1
+        ) from None
     print(f"Created {path.relative_to(ROOT)}: fill in the figures and the source.")
 
 
@@ -179,12 +187,28 @@ def test(c, k="", x=False):
     raise Exit(code=subprocess.run(args, cwd=ROOT).returncode)
 
 
-@task(help={"posts": "number of posts", "charts": "chart blocks", "charted_posts": "posts holding them", "metrics": "metrics", "snapshots": "snapshots", "runs": "runs per figure (median)"})
+@task(
+    help={
+        "posts": "number of posts",
+        "charts": "chart blocks",
+        "charted_posts": "posts holding them",
+        "metrics": "metrics",
+        "snapshots": "snapshots",
+        "runs": "runs per figure (median)",
+    }
+)
 def bench(c, posts=1000, charts=300, charted_posts=150, metrics=40, snapshots=200, runs=3):
     """Measure the stats plugin's costs against their budgets on a synthetic site."""
     from tools import bench as benchmark
 
-    benchmark.main(posts=int(posts), charts=int(charts), charted_posts=int(charted_posts), metrics=int(metrics), snapshots=int(snapshots), runs=int(runs))
+    benchmark.main(
+        posts=int(posts),
+        charts=int(charts),
+        charted_posts=int(charted_posts),
+        metrics=int(metrics),
+        snapshots=int(snapshots),
+        runs=int(runs),
+    )
 
 
 @task

@@ -44,7 +44,9 @@ def test_bootstrap_reinstalls_when_the_discovered_packages_change():
     spec = importlib.util.spec_from_file_location("bootstrap", ROOT / "bootstrap.py")
     bootstrap = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bootstrap)
-    find = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"]["find"]
+    find = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"][
+        "find"
+    ]
     discovered = {
         package
         for where in find["where"]

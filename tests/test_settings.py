@@ -23,7 +23,11 @@ def test_publish_settings_extend_their_own_development_settings(tmp_path):
     dev = read_settings(str(ROOT / "pelicanconf.py"))
     read_settings(str(other))
     publish = read_settings(str(ROOT / "publishconf.py"))
-    assert (publish["SITENAME"], publish["THEME"], publish["PLUGINS"]) == (dev["SITENAME"], dev["THEME"], dev["PLUGINS"])
+    assert (publish["SITENAME"], publish["THEME"], publish["PLUGINS"]) == (
+        dev["SITENAME"],
+        dev["THEME"],
+        dev["PLUGINS"],
+    )
     assert publish["SITEURL"].startswith("https://") and dev["SITEURL"] == ""
 
 
@@ -46,8 +50,20 @@ def test_plain_pelican_builds_any_content_folder_with_our_settings(tmp_path, fol
         write_post(content)
     output = tmp_path / "output"
     run = subprocess.run(
-        [PELICAN, str(content), "-s", str(ROOT / settings), "-o", str(output), "-e", f'CACHE_PATH="{tmp_path / "cache"}"'],
-        cwd=tmp_path, capture_output=True, text=True, timeout=600,
+        [
+            PELICAN,
+            str(content),
+            "-s",
+            str(ROOT / settings),
+            "-o",
+            str(output),
+            "-e",
+            f'CACHE_PATH="{tmp_path / "cache"}"',
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     log = run.stdout + run.stderr
     assert run.returncode == 0 and "Traceback" not in log and "ERROR" not in log, log

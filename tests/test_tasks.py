@@ -76,7 +76,10 @@ def test_livereload_rebuilds_and_reloads_the_open_page_within_the_csp(tmp_path, 
     port = free_port()
     server = subprocess.Popen(
         [INVOKE, "livereload", "--port", str(port)],
-        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     url = f"http://127.0.0.1:{port}/2017/01/reseaux-et-mouvements/"
     page = open_page(browser)

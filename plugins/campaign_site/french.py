@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from functools import cache
 
 from babel import Locale
 from babel.dates import format_date
@@ -22,7 +22,7 @@ def month_fr(value: dt.date) -> str:
     return format_date(value, "LLLL y", locale=LOCALE)
 
 
-@lru_cache(maxsize=None)
+@cache
 def period_fr(period_num: tuple[int, ...]) -> str:
     """Return an archive period (year, month, day numbers) in French words."""
     year, month, day = (tuple(period_num) + (None, None))[:3]
@@ -45,7 +45,7 @@ def reading_time(content) -> str:
     from markupsafe import Markup
 
     html = getattr(content, "chartless_content", None) or getattr(content, "content", content) or ""
-    words = len(Markup(html).striptags().split())
+    words = len(Markup(html).striptags().split())  # noqa: S704 (only strips tags; nothing is output)
     minutes = max(1, round(words / WORDS_PER_MINUTE))
     text = f"Lecture\u00a0: {minutes}\u00a0min"
     if hasattr(content, "content"):
