@@ -270,7 +270,6 @@ def generate_site(folder: Path, posts: int = 1000, charts: int = 300, charted_po
     for name in ("theme", "plugins"):
         if not (folder / name).exists():
             shutil.copytree(ROOT / name, folder / name, ignore=ignore)
-    shutil.copytree(ROOT / "content" / "templates", content / "templates", dirs_exist_ok=True)
 
     # Metrics: half totals, half periods.
     n_total, n_period = (metrics + 1) // 2, metrics // 2
