@@ -6,9 +6,9 @@ import http.server
 import shutil
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
 from tools import sitebuild
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def build_site(settings: Path, output: Path, overrides: dict | None = None) -> Path:
