@@ -2,7 +2,9 @@
 """Set up everything on a fresh machine, then run an invoke task: `python3 bootstrap.py build|test|...`.
 
 Needs only Python 3.11+. It creates `.venv/`, installs the pinned, hash-checked
-dependencies (again only when a lock file changed), and for the tests also the
+dependencies (again only when a lock file changed), then the project itself in
+editable mode (again only when pyproject.toml or its packages changed), so the
+plugins and tools/ import from anywhere; for the tests it also installs the
 pinned npm validators and Debian's Chromium and Java when they are missing and
 this user may install them. Then it hands over to `invoke TASK`.
 """
@@ -69,6 +71,36 @@ def ensure_python_packages(with_dev: bool) -> None:
     record_stamp(name, *locks)
 
 
+def project_packages() -> list[str]:
+    """Return the top-level packages pyproject.toml's discovery finds: under plugins/, and tools/."""
+    inits = [*ROOT.glob("plugins/*/__init__.py"), *ROOT.glob("*/__init__.py")]
+    return sorted(init.parent.relative_to(ROOT).as_posix() for init in inits)
+
+
+def ensure_project_installed() -> None:
+    """Install the project itself in editable mode, so its packages import from anywhere without sys.path edits."""
+    stamp = VENV / ".installed-project"
+    state = files_digest(ROOT / "pyproject.toml") + "\n" + "\n".join(project_packages())
+    if stamp.exists() and stamp.read_text() == state:
+        return
+    say("installing the project in editable mode (pyproject.toml)")
+    # The build backend (setuptools) comes from requirements.lock: nothing unpinned is fetched.
+    run(
+        str(BIN / "python"),
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--no-deps",
+        "--no-build-isolation",
+        "--no-index",
+        "--editable",
+        ".",
+    )
+    stamp.write_text(state)
+
+
 def apt_install(packages: list[str]) -> None:
     """Install Debian packages when we may; otherwise say what is missing."""
     if os.geteuid() != 0 or not shutil.which("apt-get"):
@@ -101,6 +133,7 @@ def main(argv: list[str]) -> int:
         sys.exit("bootstrap: say what to run, e.g. `python3 bootstrap.py build` or `python3 bootstrap.py test`")
     with_dev = argv[0] in DEV_TASKS
     ensure_python_packages(with_dev)
+    ensure_project_installed()
     if with_dev:
         ensure_test_tools()
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", "VIRTUAL_ENV": str(VENV)}

@@ -25,9 +25,6 @@ SUMMARY_END_SUFFIX = " …"
 ARTICLE_PATHS = ["posts"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
-TEMPLATE_PAGES = {"templates/robots.txt": "robots.txt"}
-ARTICLE_EXCLUDES = ["templates"]
-PAGE_EXCLUDES = ["templates"]
 IGNORE_FILES = [".*", "*~", "#*#"]
 
 # Pelican skips a broken post and goes on; our build runner (tools/sitebuild.py)
@@ -70,7 +67,10 @@ PAGINATION_PATTERNS = (
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
 )
 PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None}
-DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives", "404"]
+DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives", "404", "robots"]
+# robots.txt is a theme template (theme/templates/robots.txt), so it renders for any content folder.
+TEMPLATE_EXTENSIONS = [".html", ".txt"]
+ROBOTS_SAVE_AS = ROBOTS_URL = "robots.txt"
 SLUGIFY_SOURCE = "basename"
 
 
@@ -112,12 +112,12 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
-PLUGIN_PATHS = [str(ROOT / "plugins")]
+# Installed packages (pyproject.toml; bootstrap.py installs the project), so no PLUGIN_PATHS.
 PLUGINS = ["campaign_site", "transparency_stats", "pelican.plugins.sitemap"]
 
 SITEMAP = {
     "format": "xml",
-    "exclude": [r"^page/", r"/page/", r"^404\.html$"],
+    "exclude": [r"^page/", r"/page/", r"^404\.html$", r"^robots\.txt$"],
 }
 
 TRANSPARENCY_STATS_PATH = str(ROOT / "stats")

@@ -1,11 +1,14 @@
 """Publish settings: absolute URLs and feeds on top of `pelicanconf.py`."""
 
 import os
-import sys
+from pathlib import Path
 
-sys.path.append(os.path.dirname(os.path.abspath(__file__)))
+from pelican.settings import get_settings_from_file
 
-from pelicanconf import *  # noqa: E402,F403
+# Start from the development settings, read from the file beside this one the way Pelican reads
+# any settings file: no sys.path edit, and never a `pelicanconf` module left in sys.modules by
+# another project's build in the same process.
+globals().update(get_settings_from_file(str(Path(__file__).with_name("pelicanconf.py"))))
 
 SITEURL = os.environ.get("SITE_URL", "https://blog.example-campagne.fr")
 RELATIVE_URLS = False

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
+import contextlib
 import shutil
 import subprocess
 import sys
-import tempfile
-import threading
-import time
 from pathlib import Path
 
 from invoke import Exit, task
@@ -18,8 +15,6 @@ OUTPUT = ROOT / "output"
 CACHE = ROOT / ".cache"
 DEV_SETTINGS = ROOT / "pelicanconf.py"
 PUBLISH_SETTINGS = ROOT / "publishconf.py"
-WATCHED = ["content", "theme", "plugins", "stats", "pelicanconf.py", "publishconf.py"]
-sys.path.insert(0, str(ROOT))
 
 
 def _build(settings: Path, output: Path = OUTPUT) -> None:
@@ -67,34 +62,12 @@ def serve(c, port=8000):
     _serve_forever(int(port))
 
 
-def _source_state() -> dict[str, float]:
-    """Return the modification time of every watched file."""
-    state = {}
-    for name in WATCHED:
-        path = ROOT / name
-        files = [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file())
-        for file in files:
-            if "__pycache__" not in file.parts:
-                state[str(file)] = file.stat().st_mtime_ns
-    return state
-
-
 @task(help={"port": "port on 127.0.0.1 (default 8000)"})
 def livereload(c, port=8000):
-    """Serve on localhost and rebuild when content/, theme/, plugins/, stats/ or the settings change."""
-    from tools import sitebuild
+    """Serve on localhost; when content/, theme/, plugins/, stats/ or the settings change, rebuild and reload."""
+    from tools import devserver
 
-    sitebuild.main([str(DEV_SETTINGS), str(OUTPUT)])
-    threading.Thread(target=_serve_forever, args=(int(port),), daemon=True).start()
-    state = _source_state()
-    while True:
-        time.sleep(1)
-        current = _source_state()
-        if current != state:
-            state = current
-            print("Change seen, rebuilding…")
-            # A failed rebuild keeps the last good output/ and prints the problem.
-            subprocess.run([sys.executable, "-m", "tools.sitebuild", str(DEV_SETTINGS), str(OUTPUT)], cwd=ROOT)
+    devserver.serve(DEV_SETTINGS, OUTPUT, int(port))
 
 
 @task
@@ -118,23 +91,29 @@ def _deploy_rsync(target: str, folder: Path) -> None:
 
 
 def _deploy_gh_pages(branch: str, folder: Path, push: bool) -> None:
-    """Commit the site as the whole tree of `branch` in one commit, then push it."""
-    env = {**os.environ, "GIT_INDEX_FILE": str(Path(tempfile.mkdtemp()) / "index")}
+    """Commit the site as the whole tree of `branch`, one commit on top of the last one, with ghp-import; push it."""
+    from ghp_import import GhpError, ghp_import
 
-    def git(*args: str) -> str:
-        result = subprocess.run(["git", *args], cwd=ROOT, env=env, capture_output=True, text=True)
-        if result.returncode != 0:
-            raise Exit(f"git {' '.join(args)} failed: {result.stderr.strip()}", code=1)
+    def tip() -> str:
+        result = subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", branch], cwd=ROOT, capture_output=True, text=True
+        )
         return result.stdout.strip()
 
-    git("--work-tree", str(folder), "add", "--all", "--force", ".")
-    tree = git("write-tree")
-    parent = subprocess.run(["git", "rev-parse", "--verify", "--quiet", branch], cwd=ROOT, capture_output=True, text=True)
-    parents = ["-p", parent.stdout.strip()] if parent.returncode == 0 else []
-    commit = git("commit-tree", tree, *parents, "-m", "Publish the site")
-    git("update-ref", f"refs/heads/{branch}", commit)
-    if push:
-        git("push", "origin", branch)
+    before = tip()
+    try:
+        with contextlib.chdir(ROOT):  # ghp-import works on the repository of the current folder
+            ghp_import(str(folder), mesg="Publish the site", branch=branch, push=push)
+    except GhpError as error:
+        reason = " ".join(str(error.message).split())
+        raise Exit(f"ghp-import: {reason} — nothing was published; fix it and publish again", code=1) from None
+    except subprocess.CalledProcessError:
+        raise Exit(
+            f"git push origin {branch} failed — the site is committed on {branch}; push it again", code=1
+        ) from None
+    commit = tip()
+    if not commit or commit == before:  # ghp-import only prints it when git fast-import fails
+        raise Exit(f"ghp-import made no commit on {branch} — see git's message above; nothing was published", code=1)
     print(f"Published to branch {branch} ({commit[:10]}).")
 
 
@@ -150,7 +129,9 @@ def publish(c, dry_run=False):
     if method == "rsync":
         _deploy_rsync(settings["DEPLOY_RSYNC_TARGET"], OUTPUT)
     elif method == "gh-pages":
-        _deploy_gh_pages(settings.get("DEPLOY_GH_PAGES_BRANCH", "gh-pages"), OUTPUT, settings.get("DEPLOY_GH_PAGES_PUSH", True))
+        _deploy_gh_pages(
+            settings.get("DEPLOY_GH_PAGES_BRANCH", "gh-pages"), OUTPUT, settings.get("DEPLOY_GH_PAGES_PUSH", True)
+        )
     else:
         raise Exit(f"publishconf.py: unknown DEPLOY_METHOD {method!r} — use 'rsync' or 'gh-pages'", code=1)
 
@@ -171,20 +152,27 @@ periods:
 
 
 @task(help={"date": "the day the figures were read, YYYY-MM-DD", "name": "file name without .yaml (default: the date)"})
-def snapshot(c, date, name=""):
+def snapshot(c, date="", name=""):
     """Start a new snapshot file in stats/snapshots/ (never overwrites an existing one)."""
     import datetime as dt
 
+    # `date` has a default so that invoke treats it as a flag: a positional argument would
+    # swallow the next word, and `invoke snapshot --help` would read "--help" as the date.
+    if not date:
+        raise Exit("--date is missing — give the day the figures were read, like --date 2017-01-05", code=1)
     try:
         day = dt.date.fromisoformat(date)
     except ValueError:
-        raise Exit(f"--date {date!r}: not a date — write it as YYYY-MM-DD, like 2017-01-05", code=1)
+        raise Exit(f"--date {date!r}: not a date — write it as YYYY-MM-DD, like 2017-01-05", code=1) from None
     path = ROOT / "stats" / "snapshots" / f"{name or day.isoformat()}.yaml"
     try:
         with open(path, "x", encoding="utf-8") as handle:  # "x": fail rather than overwrite
             handle.write(SNAPSHOT_TEMPLATE.format(date=day.isoformat(), month=day.strftime("%Y-%m")))
     except FileExistsError:
-        raise Exit(f"{path.relative_to(ROOT)}: already exists — published snapshots are never changed; pick another --name", code=1)
+        shown = path.relative_to(ROOT)
+        raise Exit(
+            f"{shown}: already exists — published snapshots are never changed; pick another --name", code=1
+        ) from None
     print(f"Created {path.relative_to(ROOT)}: fill in the figures and the source.")
 
 
@@ -199,12 +187,28 @@ def test(c, k="", x=False):
     raise Exit(code=subprocess.run(args, cwd=ROOT).returncode)
 
 
-@task(help={"posts": "number of posts", "charts": "chart blocks", "charted_posts": "posts holding them", "metrics": "metrics", "snapshots": "snapshots", "runs": "runs per figure (median)"})
+@task(
+    help={
+        "posts": "number of posts",
+        "charts": "chart blocks",
+        "charted_posts": "posts holding them",
+        "metrics": "metrics",
+        "snapshots": "snapshots",
+        "runs": "runs per figure (median)",
+    }
+)
 def bench(c, posts=1000, charts=300, charted_posts=150, metrics=40, snapshots=200, runs=3):
     """Measure the stats plugin's costs against their budgets on a synthetic site."""
     from tools import bench as benchmark
 
-    benchmark.main(posts=int(posts), charts=int(charts), charted_posts=int(charted_posts), metrics=int(metrics), snapshots=int(snapshots), runs=int(runs))
+    benchmark.main(
+        posts=int(posts),
+        charts=int(charts),
+        charted_posts=int(charted_posts),
+        metrics=int(metrics),
+        snapshots=int(snapshots),
+        runs=int(runs),
+    )
 
 
 @task

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import http.server
 import shutil
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "plugins"))
+from tools import sitebuild
 
-from tools import sitebuild  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def build_site(settings: Path, output: Path, overrides: dict | None = None) -> Path:

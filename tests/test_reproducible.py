@@ -84,39 +84,3 @@ def assert_precompressed(site: Path) -> None:
         data = path.read_bytes()
         assert gzip.decompress(Path(f"{path}.gz").read_bytes()) == data, path
         assert brotli.decompress(Path(f"{path}.br").read_bytes()) == data, path
-
-
-def test_livereload_redraws_a_chart_when_a_snapshot_changes(tmp_path):
-    """`invoke livereload` serves the site and rebuilds it when stats/ changes."""
-    import socket
-    import urllib.request
-
-    project = copy_project(tmp_path)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "invoke"), "livereload", "--port", str(port)],
-        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    url = f"http://127.0.0.1:{port}/2017/01/reseaux-et-mouvements/"
-
-    def page_holds(text: str, seconds: float = 120) -> bool:
-        deadline = time.time() + seconds
-        while time.time() < deadline:
-            try:
-                if text in urllib.request.urlopen(url, timeout=5).read().decode("utf-8"):
-                    return True
-            except OSError:
-                pass
-            time.sleep(0.5)
-        return False
-
-    try:
-        assert page_holds("80\u202f000"), "livereload never served the site"
-        snapshot = project / "stats" / "snapshots" / "2016-11-30-youtube.yaml"
-        snapshot.write_text(snapshot.read_text(encoding="utf-8").replace("80000", "80777"), encoding="utf-8")
-        assert page_holds("80\u202f777"), "the edited snapshot never reached the served page"
-    finally:
-        server.kill()
-        server.wait()

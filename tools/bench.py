@@ -36,9 +36,6 @@ from pathlib import Path
 from time import perf_counter
 
 ROOT = Path(__file__).resolve().parent.parent
-for _path in (ROOT, ROOT / "plugins"):
-    if str(_path) not in sys.path:
-        sys.path.insert(0, str(_path))
 
 SETTINGS = ROOT / "pelicanconf.py"
 
@@ -273,7 +270,6 @@ def generate_site(folder: Path, posts: int = 1000, charts: int = 300, charted_po
     for name in ("theme", "plugins"):
         if not (folder / name).exists():
             shutil.copytree(ROOT / name, folder / name, ignore=ignore)
-    shutil.copytree(ROOT / "content" / "templates", content / "templates", dirs_exist_ok=True)
 
     # Metrics: half totals, half periods.
     n_total, n_period = (metrics + 1) // 2, metrics // 2

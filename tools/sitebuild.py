@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
 
 RENAME_EXCHANGE = 2  # Linux renameat2() flag: swap two paths in one step
 AT_FDCWD = -100
@@ -183,11 +182,16 @@ def main(argv: list[str] | None = None) -> int:
     settings_file = Path(args[0] if args else ROOT / "pelicanconf.py")
     output_dir = Path(args[1] if len(args) > 1 else ROOT / "output")
     try:
-        seconds = build(settings_file, output_dir, postprocess=partial(precompress, cache_dir=ROOT / ".cache" / "precompressed"))
+        seconds = build(
+            settings_file, output_dir, postprocess=partial(precompress, cache_dir=ROOT / ".cache" / "precompressed")
+        )
     except BuildFailed as failure:
         for problem in failure.problems:
             print(problem, file=sys.stderr)
-        print(f"Build failed: {len(failure.problems)} problem(s); {display_path(output_dir, ROOT)}/ was left as it was.", file=sys.stderr)
+        print(
+            f"Build failed: {len(failure.problems)} problem(s); {display_path(output_dir, ROOT)}/ was left as it was.",
+            file=sys.stderr,
+        )
         return 1
     print(f"Built {display_path(output_dir, ROOT)}/ in {seconds:.1f} s.")
     return 0

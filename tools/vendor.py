@@ -23,7 +23,9 @@ def browser_locale(commonjs: str) -> str:
 
 
 STYLE_TABLE_START = '{"X,X div":'
-STYLE_ENTRY = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[A-Za-z_$][\w$]*)\s*:\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""")
+STYLE_ENTRY = re.compile(
+    r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[A-Za-z_$][\w$]*)\s*:\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')"""
+)
 
 
 def js_string(literal: str) -> str:

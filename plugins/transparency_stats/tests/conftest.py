@@ -1,13 +1,8 @@
-"""Put `plugins/` on sys.path and offer a small stats folder builder."""
+"""Offer a small stats folder builder."""
 
-import sys
 from pathlib import Path
 
 import pytest
-
-PLUGINS = Path(__file__).resolve().parents[2]
-if str(PLUGINS) not in sys.path:
-    sys.path.insert(0, str(PLUGINS))
 
 METRICS = """\
 youtube.subscribers:

@@ -1,0 +1,111 @@
+"""The invoke tasks as a user types them: every task's help, and `invoke livereload` in Chromium."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from browser import WAIT_MS, open_page
+from site_helpers import ROOT, copy_project
+
+INVOKE = str(Path(sys.executable).parent / "invoke")
+
+
+def test_every_task_answers_help(tmp_path):
+    """`invoke TASK --help` prints the task's help and exits 0, for every task `invoke --list` shows."""
+    # A lone copy of tasks.py: if --help ever ran a task instead, it would act on an empty folder.
+    shutil.copy2(ROOT / "tasks.py", tmp_path / "tasks.py")
+    listing = subprocess.run(
+        [INVOKE, "--list", "--list-format=json"], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    tasks = {entry["name"]: entry["help"] for entry in json.loads(listing.stdout)["tasks"]}
+    assert {"build", "livereload", "publish", "snapshot", "test"} <= tasks.keys()
+    runs = {
+        name: subprocess.Popen(
+            [INVOKE, name, "--help"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for name in tasks
+    }
+    for name, run in runs.items():
+        out, err = run.communicate(timeout=120)
+        assert run.returncode == 0, f"invoke {name} --help: exit {run.returncode}: {err.strip()}"
+        assert out.startswith(f"Usage: inv[oke] [--core-opts] {name} "), out
+        assert " ".join(tasks[name].split()) in " ".join(out.split()), f"invoke {name} --help lacks its docstring"
+    assert not [p.name for p in tmp_path.iterdir() if p.name not in ("tasks.py", "__pycache__")]
+
+
+def test_snapshot_without_a_date_says_what_to_type(tmp_path):
+    shutil.copy2(ROOT / "tasks.py", tmp_path / "tasks.py")
+    run = subprocess.run([INVOKE, "snapshot"], cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 1
+    assert run.stderr.strip() == "--date is missing — give the day the figures were read, like --date 2017-01-05"
+
+
+def free_port() -> int:
+    """Return a TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_served(url: str, seconds: float = WAIT_MS / 1000) -> bool:
+    """Wait until url answers (the first build is done)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return True
+        except OSError:
+            time.sleep(0.5)
+    return False
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_livereload_rebuilds_and_reloads_the_open_page_within_the_csp(tmp_path, browser):
+    """`invoke livereload`: edit a snapshot, and the page open in Chromium reloads by itself with the new figure."""
+    project = copy_project(tmp_path)
+    port = free_port()
+    server = subprocess.Popen(
+        [INVOKE, "livereload", "--port", str(port)],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/2017/01/reseaux-et-mouvements/"
+    page = open_page(browser)
+
+    def page_text() -> str:
+        try:
+            return page.page.evaluate("() => window.__notReloaded ? '' : document.documentElement.textContent")
+        except Exception:  # the page is reloading: its old document is gone
+            return ""
+
+    try:
+        assert wait_until_served(url), "livereload never served the site"
+        page.goto(url)
+        assert "80\u202f000" in page.page.text_content("html")
+        page.page.evaluate("() => { window.__notReloaded = true; }")
+        page.page.wait_for_timeout(1000)  # the page's livereload.js has connected
+        snapshot = project / "stats" / "snapshots" / "2016-11-30-youtube.yaml"
+        snapshot.write_text(snapshot.read_text(encoding="utf-8").replace("80000", "80777"), encoding="utf-8")
+        deadline = time.monotonic() + WAIT_MS / 1000
+        while "80\u202f777" not in page_text() and time.monotonic() < deadline:
+            page.page.wait_for_timeout(250)
+        assert "80\u202f777" in page_text(), "the open page never reloaded with the edited snapshot"
+        assert page.reported_csp == []
+        assert page.problems() == []
+    finally:
+        page.close()
+        server.kill()
+        log = server.communicate()[0]
+    assert "Reload 1 waiters" in log, log
