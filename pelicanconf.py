@@ -22,10 +22,17 @@ DEFAULT_PAGINATION = 4
 SUMMARY_MAX_LENGTH = 55
 SUMMARY_END_SUFFIX = " …"
 
-ARTICLE_PATHS = ["posts"]
+# Posts are read from anywhere under content/ except pages/ (Pelican's own convention), so a
+# post saved in the wrong folder is published, not dropped; a file no generator takes fails
+# the build (plugins/campaign_site/checks.py).
+ARTICLE_PATHS = [""]
+ARTICLE_EXCLUDES = ["pages", "images"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
 IGNORE_FILES = [".*", "*~", "#*#"]
+# Drafts (Status: draft) and hidden posts: shown here, marked and listed at /brouillons/;
+# publishconf.py leaves them out of the published site.
+CAMPAIGN_SITE_DRAFTS = "preview"
 
 # Pelican skips a broken post and goes on; our build runner (tools/sitebuild.py)
 # turns every warning or error into a failed build instead.

@@ -42,6 +42,15 @@ class ProblemCollector(logging.Handler):
             exc = record.exc_info[1] if record.exc_info else None
             self.problems.append(describe_read_failure(path, exc, self.root))
             return
+        if record.msg.startswith("Skipping %s: could not find information about") and record.args:
+            source = getattr(record.args[0], "source_path", None) or str(record.args[0])
+            shown = display_path(Path(source), self.content_root.resolve().parent)
+            field = record.args[1] if len(record.args) > 1 else "date"
+            self.problems.append(
+                f"{shown}:1:1: this post has no {field} — add a line like 'Date: 2017-01-05 10:00' to its header,"
+                " or start its file name with the date, like 2017-01-05-mon-billet.md"
+            )
+            return
         message = " ".join(record.getMessage().split())
         self.problems.append(message)
 
@@ -117,7 +126,7 @@ def remove_stale_builds(parent: Path, name: str) -> None:
 def run_pelican(settings_file: Path, output_dir: Path, overrides: dict | None = None) -> list[str]:
     """Run Pelican into `output_dir`; return the problems it logged."""
     import pelican
-    from pelican.log import LimitFilter
+    from pelican.log import LimitFilter, console
     from pelican.settings import read_settings
 
     # Pelican drops a warning it has seen before in this process: start afresh,
@@ -132,6 +141,9 @@ def run_pelican(settings_file: Path, output_dir: Path, overrides: dict | None = 
     quiet.setLevel(logging.CRITICAL + 1)
     previous_level = root_logger.level
     root_logger.setLevel(logging.WARNING)
+    # Pelican prints "Done: Processed …" even when we are about to fail the build: the
+    # build runner says itself whether it built or failed.
+    was_quiet, console.quiet = console.quiet, True
     try:
         # DEBUG makes Pelican keep the exception of a post it could not read, so we can explain it.
         settings = read_settings(
@@ -141,6 +153,7 @@ def run_pelican(settings_file: Path, output_dir: Path, overrides: dict | None = 
         collector.content_root = Path(settings["PATH"])
         pelican.Pelican(settings).run()
     finally:
+        console.quiet = was_quiet
         root_logger.removeHandler(collector)
         root_logger.setLevel(previous_level)
     return collector.problems
