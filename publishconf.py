@@ -12,6 +12,8 @@ globals().update(get_settings_from_file(str(Path(__file__).with_name("pelicancon
 
 SITEURL = os.environ.get("SITE_URL", "https://blog.example-campagne.fr")
 RELATIVE_URLS = False
+# Drafts and hidden posts never reach the published site.
+CAMPAIGN_SITE_DRAFTS = "omit"
 
 FEED_DOMAIN = SITEURL
 FEED_ALL_ATOM = "flux/tous.atom.xml"

@@ -8,6 +8,7 @@ from pelican import signals
 
 import french
 
+from . import checks, drafts
 from .assets import AssetManifest
 from .dates import period_fr
 from .reading import reading_time
@@ -65,5 +66,10 @@ CONTENT_SECURITY_POLICY = (
 def register():
     """Connect the helpers to Pelican's signals."""
     signals.initialized.connect(add_template_helpers)
+    signals.content_object_init.connect(checks.check_header)
+    signals.article_generator_finalized.connect(drafts.leave_out_articles)
+    signals.page_generator_finalized.connect(drafts.leave_out_pages)
+    signals.get_generators.connect(drafts.add_drafts_index)
+    signals.all_generators_finalized.connect(checks.check_unread_files)
     signals.all_generators_finalized.connect(pin_sitemap_clock)
     signals.finalized.connect(write_hashed_assets)
