@@ -136,44 +136,93 @@ def publish(c, dry_run=False):
         raise Exit(f"publishconf.py: unknown DEPLOY_METHOD {method!r} — use 'rsync' or 'gh-pages'", code=1)
 
 
-SNAPSHOT_TEMPLATE = """\
-# Relevé du {date}. Remplir, puis lancer `invoke build` : une erreur dit quoi corriger.
-date: {date}
-source: "À compléter : d'où viennent ces chiffres"
-# url: https://exemple.fr/la-source
-# note: Chiffres arrondis par les plateformes.
-totals:
-  # youtube.subscribers: 145000
-  # twitter.followers: {{at_least: 900000}}
-periods:
-  # network.supporters.new:
-  #   {month}: 12000
-"""
+@task(
+    iterable=["set", "fall"],
+    help={
+        "date": "the day the figures were read, YYYY-MM-DD",
+        "source": "where the figures come from (required with --set)",
+        "url": "the source's address (optional)",
+        "note": "a note published with the figures (optional)",
+        "set": "a figure: METRIC=VALUE, METRIC>=VALUE (at least), METRIC~VALUE (about), METRIC:PERIOD=VALUE; repeat",
+        "fall": "METRIC=REASON: a total that really fell, with the reason published beside it; repeat",
+        "name": "file name without .yaml (default: the date)",
+        "yes": "write even when a figure goes down, without asking",
+    },
+)
+def snapshot(c, date="", source="", url="", note="", set=None, fall=None, name="", yes=False):  # noqa: A002
+    """Record figures in a new snapshot, checked like a build (without --set: a template to fill in)."""
+    from tools import authoring
+
+    _exit(authoring.snapshot(ROOT, date, source, url, note, set or [], fall or [], name, yes))
 
 
-@task(help={"date": "the day the figures were read, YYYY-MM-DD", "name": "file name without .yaml (default: the date)"})
-def snapshot(c, date="", name=""):
-    """Start a new snapshot file in stats/snapshots/ (never overwrites an existing one)."""
-    import datetime as dt
+@task(
+    positional=["file"],
+    help={
+        "file": "the CSV file: columns date, metric, value, and optional bound, start, end",
+        "source": "where the figures come from (required)",
+        "url": "the source's address (optional)",
+        "note": "a note published with the figures (optional)",
+        "columns": "other column names, like date=Jour,metric=Indicateur,value=Valeur",
+        "dry_run": "check and show what would be written, write nothing",
+    },
+)
+def import_stats(c, file, source="", url="", note="", columns="", dry_run=False):
+    """Import figures from a CSV file: one new snapshot per date, after checking every row."""
+    from tools import authoring
 
-    # `date` has a default so that invoke treats it as a flag: a positional argument would
-    # swallow the next word, and `invoke snapshot --help` would read "--help" as the date.
-    if not date:
-        raise Exit("--date is missing — give the day the figures were read, like --date 2017-01-05", code=1)
-    try:
-        day = dt.date.fromisoformat(date)
-    except ValueError:
-        raise Exit(f"--date {date!r}: not a date — write it as YYYY-MM-DD, like 2017-01-05", code=1) from None
-    path = ROOT / "stats" / "snapshots" / f"{name or day.isoformat()}.yaml"
-    try:
-        with open(path, "x", encoding="utf-8") as handle:  # "x": fail rather than overwrite
-            handle.write(SNAPSHOT_TEMPLATE.format(date=day.isoformat(), month=day.strftime("%Y-%m")))
-    except FileExistsError:
-        shown = path.relative_to(ROOT)
-        raise Exit(
-            f"{shown}: already exists — published snapshots are never changed; pick another --name", code=1
-        ) from None
-    print(f"Created {path.relative_to(ROOT)}: fill in the figures and the source.")
+    _help_if_asked(file, "import-stats")
+    _exit(authoring.import_stats(ROOT, file, source, url, note, columns, dry_run))
+
+
+@task(
+    positional=["metric_id"],
+    help={
+        "metric_id": "the new metric's id: lowercase letters, digits, '.', '_' and '-', like instagram.followers",
+        "label": "its label, shown on charts and tables",
+        "kind": "total (a count read on a day) or period (a count over a period)",
+        "platform": "groups it on the data page",
+        "unit": "what is counted, like abonnés",
+        "description": "what is counted, and how",
+        "color": "its colour on charts, like #1d8fd6",
+        "decimals": "digits allowed after the point (0 for people)",
+    },
+)
+def metric(c, metric_id, label="", kind="", platform="", unit="", description="", color="", decimals=0):
+    """Add a metric to stats/metrics.yaml without reformatting the file."""
+    from tools import authoring
+
+    _help_if_asked(metric_id, "metric")
+    _exit(authoring.metric(ROOT, metric_id, label, kind, platform, unit, description, color, decimals))
+
+
+@task(help={"check": "validate every snapshot and chart block; exit 1 on any problem", "days": "warn when a metric has no figure for this many days (default 30)"})
+def stats(c, check=False, days=30):
+    """One line per metric: latest figure, change, count and warnings; --check validates everything."""
+    from tools import authoring
+
+    _exit(authoring.stats(ROOT, check, int(days)))
+
+
+@task(positional=["title"], help={"title": "the post's title", "category": "its category (default: Campagne)", "tags": "comma-separated tags"})
+def new_post(c, title, category="", tags=""):
+    """Start a post as a draft in content/posts/ and print its path (never overwrites a file)."""
+    from tools import authoring
+
+    _help_if_asked(title, "new-post")
+    _exit(authoring.new_post(ROOT, title, category, tags))
+
+
+def _help_if_asked(value: str, name: str) -> None:
+    """Show a task's help when its positional argument took `--help` (invoke gives it the next word)."""
+    if value in ("--help", "-h"):
+        raise Exit(code=subprocess.run([sys.executable, "-m", "invoke", "--help", name], cwd=ROOT).returncode)
+
+
+def _exit(code: int) -> None:
+    """Stop the task with `code` when it is not 0."""
+    if code:
+        raise Exit(code=code)
 
 
 @task(help={"k": "only run tests matching this expression", "x": "stop at the first failure"})

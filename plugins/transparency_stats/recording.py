@@ -95,6 +95,26 @@ def snapshot_text(date: dt.date, source: str, figures: list[FigureInput], url: s
     return "\n".join(lines) + "\n"
 
 
+def figure_line(figure: FigureInput) -> str:
+    """Return the line a figure is written on in a snapshot."""
+    if figure.period is None:
+        return f"  {figure.metric}: {yaml_value(figure)}"
+    return f"    {figure.period}: {yaml_value(figure)}"
+
+
+def written_lines(text: str, figures: list, figure_of=lambda item: item) -> dict[int, object]:
+    """Return, for each item whose figure is written in `text`, its line number (1-based) -> item."""
+    lines = text.splitlines()
+    found: dict[int, object] = {}
+    for item in figures:
+        wanted = figure_line(figure_of(item))
+        for number, written in enumerate(lines, start=1):
+            if written == wanted and number not in found:
+                found[number] = item
+                break
+    return found
+
+
 def check_new_files(stats_dir: Path, files: dict[str, str]) -> StatsData:
     """Load the stats with `files` added to snapshots/, in a copy, with the build's own checks and messages."""
     stats_dir = Path(stats_dir)
@@ -275,15 +295,27 @@ def import_plan(figures: list[CsvFigure], source: str, url: str | None, note: st
         name = f"{date.isoformat()}-{suffix}.yaml"
         text = snapshot_text(date, source, [item.figure for item in items], url, note)
         files[name] = text
-        lines = text.splitlines()
-        for item in items:
-            f = item.figure
-            wanted = f"  {f.metric}: {yaml_value(f)}" if f.period is None else f"    {f.period}: {yaml_value(f)}"
-            for number, written in enumerate(lines, start=1):
-                if written == wanted and (name, number) not in origins:
-                    origins[(name, number)] = item
-                    break
+        for number, item in written_lines(text, items, lambda item: item.figure).items():
+            origins[(name, number)] = item
     return files, origins
+
+
+def key_width(figure: FigureInput) -> int:
+    """Return how many characters come before the value on a figure's line."""
+    return len(figure_line(figure)) - len(yaml_value(figure))
+
+
+def argument_error(error: StatsError, text: str, lines: dict[int, str], header: dict[str, str]) -> str:
+    """Say a build error about a snapshot made from the command line in terms of the argument that caused it."""
+    if error.line in lines:
+        where = lines[error.line]
+    else:
+        key = text.splitlines()[error.line - 1].split(":", 1)[0] if 0 < error.line <= len(text.splitlines()) else ""
+        where = header.get(key.strip())
+    if where is None:
+        return str(error)
+    hint = f" — {error.hint}" if error.hint else ""
+    return f"{where}: {error.message}{hint}"
 
 
 def csv_location(error: StatsError, csv_path: str, origins: dict[tuple[str, int], CsvFigure],
@@ -294,8 +326,7 @@ def csv_location(error: StatsError, csv_path: str, origins: dict[tuple[str, int]
     item = origins.get((name, error.line)) if name else None
     if item is None:
         return error
-    key_width = len(f"  {item.figure.metric}: ") if item.figure.period is None else len(f"    {item.figure.period}: ")
-    if error.column > key_width:
+    if error.column > key_width(item.figure):
         field = "value"
     else:
         field = "metric" if item.figure.period is None else "start"
