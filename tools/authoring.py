@@ -35,14 +35,14 @@ def fail(lines) -> int:
     return 1
 
 
-def parse_day(text: str, option: str = "--date") -> dt.date:
-    """Return the day of a YYYY-MM-DD option."""
+def parse_day(text: str) -> dt.date:
+    """Return the day of the --date option."""
     if not text:
-        raise UsageError(f"{option} is missing — give the day the figures were read, like {option} 2017-01-05")
+        raise UsageError("--date is missing — give the day the figures were read, like --date 2017-01-05")
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"{option} {text!r}: not a date — write it as YYYY-MM-DD, like 2017-01-05") from None
+        raise UsageError(f"--date {text!r}: not a date — write it as YYYY-MM-DD, like 2017-01-05") from None
 
 
 def shown(path: Path, root: Path) -> str:

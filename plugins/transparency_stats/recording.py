@@ -250,7 +250,8 @@ def read_csv_row(path: str, line: int, row: list[str], positions: dict[str, int]
     columns = {field: index + 1 for field, index in positions.items()}
     for field in ("date", "metric", "value"):
         if not cell(field):
-            raise StatsError(path, line, columns[field], f"empty {field}", "fill in every row's date, metric and value")
+            raise StatsError(path, line, columns[field], f"the {field} cell is empty",
+                             "fill in every row's date, metric and value")
     try:
         date = dt.date.fromisoformat(cell("date"))
     except ValueError:

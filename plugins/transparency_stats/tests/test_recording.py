@@ -120,7 +120,7 @@ def test_every_bad_row_is_named_by_line_and_column():
     with pytest.raises(StatsError) as caught:
         read_csv_figures("c.csv", text, csv_columns(""))
     assert [str(e).split(" —")[0] for e in caught.value.errors] == [
-        "c.csv:2:1: '01/02/2017' is not a date", "c.csv:3:3: empty value", "c.csv:4:4: bound 'max' is unknown",
+        "c.csv:2:1: '01/02/2017' is not a date", "c.csv:3:3: the value cell is empty", "c.csv:4:4: bound 'max' is unknown",
         "c.csv:5:6: a period needs both start and end, end is empty",
     ]
 
