@@ -225,10 +225,12 @@ def _exit(code: int) -> None:
         raise Exit(code=code)
 
 
-@task(help={"k": "only run tests matching this expression", "x": "stop at the first failure"})
-def test(c, k="", x=False):
-    """Run the whole test suite (unit, build, browser and validator tests)."""
+@task(help={"k": "only run tests matching this expression", "x": "stop at the first failure", "fast": "unit tests only: no whole-site build, no browser"})
+def test(c, k="", x=False, fast=False):
+    """Run the whole test suite (unit, build, browser and validator tests); --fast runs the unit tests only."""
     args = [sys.executable, "-m", "pytest"]
+    if fast:
+        args += ["-m", "not slow and not browser"]
     if k:
         args += ["-k", k]
     if x:

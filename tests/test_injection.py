@@ -10,15 +10,12 @@ in Chromium.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from browser import draw_all_charts, open_page, read_charts, table_problems
-from site_helpers import copy_project
+from site_helpers import build, problem_lines, run_build, soup
 
 pytestmark = pytest.mark.browser
 
@@ -55,14 +52,6 @@ type: latest
 """
 
 
-def run_build(project: Path) -> subprocess.CompletedProcess:
-    """Build a copied project through its own command line, as `invoke build` does."""
-    return subprocess.run(
-        [sys.executable, "-m", "tools.sitebuild", "pelicanconf.py", "output"],
-        cwd=project, capture_output=True, text=True, timeout=600,
-    )
-
-
 def replace_once(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, f"{path}: {old!r} is not there exactly once"
@@ -70,9 +59,9 @@ def replace_once(path: Path, old: str, new: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory) -> Path:
+def hostile_site(new_project) -> Path:
     """A copy of the project with hostile labels, titles and captions, built; its output folder."""
-    project = copy_project(tmp_path_factory.mktemp("hostile"))
+    project = new_project("hostile")
     metrics = project / "stats" / "metrics.yaml"
     replace_once(metrics, "label: Abonnés YouTube de Nicolas Sarkozy\n", f"label: {json.dumps(SCRIPT_LABEL)}\n")
     # A YAML escape inside double quotes: the file itself holds no raw U+2028.
@@ -87,9 +76,7 @@ def hostile_site(tmp_path_factory) -> Path:
         'url: https://exemple.fr/bilan?a="><svg/onload=alert(3)>\n',
     )
     (project / "content" / "posts" / "2017-01-06-piege.md").write_text(POST, encoding="utf-8")
-    result = run_build(project)
-    assert result.returncode == 0, result.stderr
-    return project / "output"
+    return build(project)
 
 
 @pytest.fixture(scope="module")
@@ -123,25 +110,13 @@ def opened(browser, hostile_url):
         page.close()
 
 
-class ScriptTags(HTMLParser):
-    """Collect the attributes of every <script> start tag of a served page."""
-
-    def __init__(self, html: str):
-        super().__init__(convert_charrefs=True)
-        self.scripts: list[dict] = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "script":
-            self.scripts.append(dict(attrs))
+def served_page(site: Path, url_path: str):
+    """Parse the HTML file the server sends for url_path."""
+    return soup(site / url_path.lstrip("/") / "index.html")
 
 
-def served_html(site: Path, url_path: str) -> str:
-    return (site / url_path.lstrip("/") / "index.html").read_text(encoding="utf-8")
-
-
-def test_a_javascript_url_fails_the_build_with_one_line_naming_the_file(tmp_path):
-    project = copy_project(tmp_path)
+def test_a_javascript_url_fails_the_build_with_one_line_naming_the_file(new_project):
+    project = new_project()
     replace_once(
         project / SNAPSHOT,
         "url: https://melenchon.fr/2017/01/05/reseaux-et-mouvements/\n",
@@ -149,10 +124,8 @@ def test_a_javascript_url_fails_the_build_with_one_line_naming_the_file(tmp_path
     )
     result = run_build(project)
     assert result.returncode == 1
-    assert "Traceback" not in result.stderr
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert lines[-1].startswith("Build failed:")
-    assert len(lines) == 2, result.stderr
+    lines = problem_lines(result.stderr)
+    assert len(lines) == 1, result.stderr
     assert lines[0].startswith(f"{SNAPSHOT}:"), lines[0]
     assert "url" in lines[0] and "javascript:alert(1)" in lines[0]
     assert not (project / "output").exists()
@@ -167,7 +140,7 @@ def test_no_dialog_no_handler_and_no_extra_script(opened, hostile_site, path):
         "() => Array.from(document.querySelectorAll('*')).flatMap(e => Array.from(e.attributes)"
         ".filter(a => a.name.startsWith('on')).map(a => e.tagName + ' ' + a.name))"
     ) == []
-    served = ScriptTags(served_html(hostile_site, path)).scripts
+    served = [script.attrs for script in served_page(hostile_site, path).find_all("script")]
     inline = [s for s in served if not s.get("src") and s.get("type") != "application/json"]
     assert inline == []
     in_dom = page.page.eval_on_selector_all(
@@ -224,10 +197,9 @@ def test_data_page_shows_labels_as_text(opened):
 
 
 def test_the_line_separator_label_survives_into_the_json_and_the_page(opened, hostile_site):
-    html = served_html(hostile_site, POST_URL)
-    scripts = html.split('<script type="application/json"')[1:]
-    assert scripts and all("\u2028" not in s.split("</script>", 1)[0] for s in scripts)
-    assert "\\u2028" in scripts[0].split("</script>", 1)[0]
+    scripts = [script.string for script in served_page(hostile_site, POST_URL).find_all("script", type="application/json")]
+    assert scripts and all("\u2028" not in script for script in scripts)
+    assert "\\u2028" in scripts[0]
     view = opened(POST_URL).page
     figures = [json.loads(chart["json"]) for chart in read_charts(view)]
     names = [trace["name"] for trace in figures[0]["data"]]
