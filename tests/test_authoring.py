@@ -3,34 +3,24 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 
-from site_helpers import copy_project
+from site_helpers import invoke, soup
 
 pytestmark = pytest.mark.slow
 
 
-def invoke(project: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    """Run `invoke ARGS` in the project copy, as a volunteer types it."""
-    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=project, capture_output=True, text=True,
-                          input=stdin if stdin is not None else "", timeout=300)
-
-
 @pytest.fixture
-def project(tmp_path) -> Path:
+def project(new_project) -> Path:
     """A fresh copy of the demo site."""
-    return copy_project(tmp_path / "site")
+    return new_project("site")
 
 
 def chart_values(page: Path, title: str) -> list:
     """Return every y (or x, for bars across) value plotted by the chart titled `title` on a built page."""
-    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-    for figure in soup.select("figure.ts-chart"):
+    for figure in soup(page).select("figure.ts-chart"):
         if figure.select_one(".ts-chart__title").get_text() == title:
             data = json.loads(figure.select_one("script[type='application/json']").string)
             return [v for trace in data["data"] for v in trace.get("y", []) + trace.get("x", []) if isinstance(v, int | float)]
@@ -146,7 +136,7 @@ def test_a_new_post_is_a_draft_previewed_but_never_published(project):
     assert invoke(project, "new-post", "Notre meeting à Lyon : 12 000 personnes !").returncode == 1  # never overwrites
     assert invoke(project, "build").returncode == 0
     draft = project / "output" / "brouillons" / "notre-meeting-a-lyon-12-000-personnes" / "index.html"
-    page = BeautifulSoup(draft.read_text(encoding="utf-8"), "html.parser")
+    page = soup(draft)
     assert page.select_one("meta[name=robots]")["content"] == "noindex"
     assert "Brouillon" in page.select_one(".draft-notice").get_text()
     assert "notre-meeting" in (project / "output" / "brouillons" / "index.html").read_text(encoding="utf-8")
