@@ -149,7 +149,9 @@ def import_stats(root: Path, file: str, source: str, url: str = "", note: str = 
         try:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
-            raise UsageError(f"{shown_csv}: cannot read this file ({error.__class__.__name__}) — give a UTF-8 CSV file")
+            raise UsageError(
+                f"{shown_csv}: cannot read this file ({error.__class__.__name__}) — give a UTF-8 CSV file"
+            ) from None
         figures = read_csv_figures(shown_csv, text, csv_columns(columns))
         files, origins = import_plan(figures, source.strip(), url.strip() or None, note.strip() or None)
         try:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from functools import cache
 
 from french import format_date_long, format_month
 
 
-@lru_cache(maxsize=None)
+@cache
 def period_fr(period_num: tuple[int, ...]) -> str:
     """Return an archive period (year, month, day numbers) in French words."""
     year, month, day = (tuple(period_num) + (None, None))[:3]

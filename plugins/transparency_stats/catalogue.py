@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .errors import Problems
 from .fields import (
     did_you_mean,
     expect_map,
@@ -16,10 +17,9 @@ from .fields import (
     reject_unknown_keys,
     require,
 )
-from .errors import Problems
 from .model import Metric
-from .yaml_nodes import YEntry, load as read_yaml, quote
-
+from .yaml_nodes import YEntry, quote
+from .yaml_nodes import load as read_yaml
 
 METRIC_KEYS = ("label", "kind", "platform", "unit", "description", "color", "decimals")
 

@@ -24,7 +24,8 @@ from .fields import (
     require,
 )
 from .model import ChartSpec, StatsData
-from .yaml_nodes import YEntry, YList, YMap, YScalar, load as read_yaml, quote
+from .yaml_nodes import YEntry, YList, YMap, YScalar, quote
+from .yaml_nodes import load as read_yaml
 
 CHART_KEYS = ("metrics", "title", "type", "from", "to", "scale", "caption")
 CHART_TYPES = ("line", "area", "bar", "latest")

@@ -9,7 +9,6 @@ from collections.abc import Iterable
 
 from .model import Correction, Observation, StatsData
 
-
 OBSERVATION_FIELDS = [
     "metric",
     "label",
@@ -61,7 +60,7 @@ def observation_row(stats: StatsData, o: Observation, corrected_by: str | None =
 
 def observation_record(stats: StatsData, o: Observation, corrected_by: str | None = None) -> dict:
     """Return one observation as a flat record keyed by OBSERVATION_FIELDS (None when absent)."""
-    return dict(zip(OBSERVATION_FIELDS, observation_row(stats, o, corrected_by)))
+    return dict(zip(OBSERVATION_FIELDS, observation_row(stats, o, corrected_by), strict=True))
 
 
 def metric_history(stats: StatsData, metric_id: str) -> list[tuple[Observation, str | None]]:

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from .errors import StatsError
 from .model import Value
-from .yaml_nodes import YEntry, YMap, YScalar, describe, quote
+from .yaml_nodes import Node, YEntry, YMap, YScalar, describe, quote
 
 
 def fail(path: str, where, message: str, hint: str = "") -> StatsError:

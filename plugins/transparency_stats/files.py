@@ -10,7 +10,6 @@ from pathlib import Path
 from .errors import StatsError
 from .yaml_nodes import MAX_BYTES
 
-
 SNAPSHOT_SUFFIXES = (".yaml", ".yml")
 
 

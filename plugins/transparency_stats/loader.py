@@ -120,7 +120,7 @@ def check_falls(observations: dict[str, tuple[Observation, ...]], catalogue: dic
     for metric_id, series in observations.items():
         if catalogue[metric_id].kind != "total":
             continue
-        for previous, current in zip(series, series[1:]):
+        for previous, current in zip(series, series[1:], strict=False):  # consecutive pairs
             if current.note is None and current.value.amount * 2 < previous.value.amount:
                 problems.errors.append(StatsError(
                     current.snapshot.path, current.line, columns.get((current.snapshot.path, current.line), 1),
@@ -128,7 +128,7 @@ def check_falls(observations: dict[str, tuple[Observation, ...]], catalogue: dic
                     f" ({previous.snapshot.path}:{previous.line}) to {show_value(current.value)} {when(current)},"
                     " less than half",
                     "check the figure (a dot is not a thousands separator: write 210000); if the fall is real,"
-                    " write it {value: %s, fall: why it fell} and the reason is published" % current.value.amount,
+                    f" write it {{value: {current.value.amount}, fall: why it fell}} and the reason is published",
                 ))
 
 

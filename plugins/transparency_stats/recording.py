@@ -139,7 +139,9 @@ def write_new_files(stats_dir: Path, files: dict[str, str]) -> list[Path]:
             with open(path, "x", encoding="utf-8") as handle:
                 handle.write(text)
         except FileExistsError:
-            raise UsageError(f"{path}: already exists — published snapshots are never changed; pick another --name")
+            raise UsageError(
+                f"{path}: already exists — published snapshots are never changed; pick another --name"
+            ) from None
         written.append(path)
     return written
 
@@ -161,7 +163,7 @@ class Change:
 def changes(stats: StatsData, filenames: set[str]) -> list[Change]:
     """Return, for every figure of the new files, the figure of its metric just before it."""
     found = []
-    for metric_id, series in stats.observations.items():
+    for series in stats.observations.values():
         for observation in series:
             if observation.snapshot.filename in filenames:
                 earlier = (o for o in series if o.end < observation.end)

@@ -12,19 +12,19 @@ from .fields import (
     expect_map,
     fail,
     is_empty,
+    new_metric_hint,
     optional,
-    optional_text,
     parse_day,
     parse_figure,
     parse_period,
     parse_text,
     parse_url,
     reject_unknown_keys,
-    new_metric_hint,
     require,
 )
 from .model import Metric, Observation, Snapshot
-from .yaml_nodes import YEntry, YList, YMap, load as read_yaml, quote
+from .yaml_nodes import YEntry, YList, YMap, quote
+from .yaml_nodes import load as read_yaml
 
 SNAPSHOT_KEYS = ("date", "source", "url", "note", "totals", "periods", "corrections")
 CORRECTION_KEYS = ("metric", "date", "period", "value", "reason")

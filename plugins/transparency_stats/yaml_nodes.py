@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import NamedTuple, Union
+from typing import NamedTuple
 
 import yaml
 
 from .errors import StatsError
-
 
 MAX_BYTES = 1_000_000
 
@@ -58,7 +57,7 @@ class YEntry(NamedTuple):
     key: str
     line: int
     column: int
-    value: "Node"
+    value: Node
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +76,7 @@ class YMap:
         return None
 
 
-Node = Union[YMap, YList, YScalar]
+Node = YMap | YList | YScalar
 
 
 def load(data: bytes, path: str, line_offset: int = 0) -> Node:
@@ -274,7 +273,7 @@ def syntax_error(text: str, error: yaml.YAMLError, path: str, line_offset: int) 
             compose(text, FALLBACK_PARSER, path, line_offset)
         except yaml.YAMLError as python_error:
             error = python_error
-        except Exception:  # noqa: BLE001 - keep the first error
+        except Exception:  # noqa: BLE001, S110 - the pure-Python parser crashed: keep libyaml's error
             pass
     message, hint, mark = explain(text, error)
     line, column = mark_position(mark, line_offset)

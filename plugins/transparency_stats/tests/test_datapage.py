@@ -108,7 +108,6 @@ def test_series_window_keeps_exactly_the_figures_lying_inside_it():
 
 def test_metric_ids_differing_by_a_dot_and_a_dash_get_different_html_ids():
     from factories import D, observation, stats_data
-
     from transparency_stats.datapage import platform_groups
     from transparency_stats.model import Metric
 

@@ -7,11 +7,11 @@ import shutil
 import subprocess
 
 import pytest
-from factories import D, FANS, FOLLOWERS, VISITS, chart, monthly, observation, snapshot, stats_data
 
+from factories import FANS, FOLLOWERS, VISITS, D, chart, monthly, observation, snapshot, stats_data
 from transparency_stats.downloads import OBSERVATION_FIELDS, observations_csv, observations_json, sha256sums
-from transparency_stats.selection import chart_observations
 from transparency_stats.model import Metric
+from transparency_stats.selection import chart_observations
 
 
 def figures():

@@ -2,8 +2,8 @@
 
 import markdown
 import pytest
-from factories import stats_data
 
+from factories import stats_data
 from transparency_stats import charts, placeholders
 from transparency_stats.errors import StatsError
 from transparency_stats.markdown_ext import ChartExtension
