@@ -55,19 +55,20 @@ def _serve_forever(port: int) -> None:
 
 
 @task(help={"port": "port on 127.0.0.1 (default 8000)"})
-def serve(c, port=8000):
+def serve(c, port="8000"):
     """Serve output/ at http://127.0.0.1:8000/ (localhost only)."""
+    number = _port(port)
     if not OUTPUT.is_dir():
         raise Exit("output/ does not exist — run `invoke build` first", code=1)
-    _serve_forever(int(port))
+    _serve_forever(number)
 
 
 @task(help={"port": "port on 127.0.0.1 (default 8000)"})
-def livereload(c, port=8000):
+def livereload(c, port="8000"):
     """Serve on localhost; when content/, theme/, plugins/, stats/ or the settings change, rebuild and reload."""
     from tools import devserver
 
-    devserver.serve(DEV_SETTINGS, OUTPUT, int(port))
+    devserver.serve(DEV_SETTINGS, OUTPUT, _port(port))
 
 
 @task
@@ -188,7 +189,7 @@ def import_stats(c, file, source="", url="", note="", columns="", dry_run=False)
         "decimals": "digits allowed after the point (0 for people)",
     },
 )
-def metric(c, metric_id, label="", kind="", platform="", unit="", description="", color="", decimals=0):
+def metric(c, metric_id, label="", kind="", platform="", unit="", description="", color="", decimals="0"):
     """Add a metric to stats/metrics.yaml without reformatting the file."""
     from tools import authoring
 
@@ -197,11 +198,11 @@ def metric(c, metric_id, label="", kind="", platform="", unit="", description=""
 
 
 @task(help={"check": "validate every snapshot and chart block; exit 1 on any problem", "days": "warn when a metric has no figure for this many days (default 30)"})
-def stats(c, check=False, days=30):
+def stats(c, check=False, days="30"):
     """One line per metric: latest figure, change, count and warnings; --check validates everything."""
     from tools import authoring
 
-    _exit(authoring.stats(ROOT, check, int(days)))
+    _exit(authoring.stats(ROOT, check, days))
 
 
 @task(positional=["title"], help={"title": "the post's title", "category": "its category (default: Campagne)", "tags": "comma-separated tags"})
@@ -217,6 +218,14 @@ def _help_if_asked(value: str, name: str) -> None:
     """Show a task's help when its positional argument took `--help` (invoke gives it the next word)."""
     if value in ("--help", "-h"):
         raise Exit(code=subprocess.run([sys.executable, "-m", "invoke", "--help", name], cwd=ROOT).returncode)
+
+
+def _port(text: str) -> int:
+    """Return a port number (1024 to 65535), or stop with a one-line message. Options are strings: invoke would
+    otherwise convert them itself and print a traceback for a typo."""
+    if not str(text).isdigit() or not 1024 <= int(text) <= 65535:
+        raise Exit(f"--port {text!r}: not a port — give a number from 1024 to 65535, like --port 8000", code=1)
+    return int(text)
 
 
 def _exit(code: int) -> None:

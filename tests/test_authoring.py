@@ -173,3 +173,21 @@ def test_a_post_without_a_date_takes_its_file_names_or_says_how(project):
     assert failed.returncode == 1
     assert "content/posts/sans-date-ni-nom.md:1:1: this post has no date — add a line like 'Date:" in failed.stderr
     assert "Skipping" not in failed.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["stats", "--days", "abc"], "--days 'abc': not a whole number"),
+    (["metric", "a.b", "--label", "A", "--kind", "total", "--decimals", "x"], "--decimals 'x': not a whole number"),
+    (["import-stats", "absent.csv", "--source", "S"], "absent.csv: cannot read this file (FileNotFoundError)"),
+    (["import-stats", "absent.csv"], "--source is missing"),
+    (["new-post", " "], "give the post's title"),
+])
+def test_bad_options_get_one_line_and_no_traceback(project, args, message):
+    result = invoke(project, *args)
+    assert result.returncode == 1 and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_mistyped_port_gets_one_line(project):
+    result = invoke(project, "serve", "--port", "80a")
+    assert result.returncode == 1 and "--port '80a': not a port" in result.stderr and "Traceback" not in result.stderr

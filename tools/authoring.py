@@ -187,7 +187,8 @@ def metric(root: Path, metric_id: str, label: str, kind: str, platform: str = ""
         if not metric_id or not label or not kind:
             raise UsageError("give the metric's id, --label and --kind, like: invoke metric instagram.followers"
                              " --label \"Abonnés Instagram\" --kind total --platform Instagram")
-        found = add_metric(root / "stats", metric_id, label, kind, int(decimals), platform=platform or None,
+        found = add_metric(root / "stats", metric_id, label, kind, whole_number(decimals, "--decimals"),
+                           platform=platform or None,
                            unit=unit or None, description=description or None, color=color or None)
     except UsageError as error:
         return fail([str(error)])
@@ -197,13 +198,24 @@ def metric(root: Path, metric_id: str, label: str, kind: str, platform: str = ""
     return 0
 
 
-def stats(root: Path, check: bool = False, days: int = 30, today: dt.date | None = None) -> int:
+def whole_number(value, option: str) -> int:
+    """Return an option's value as a whole number from 0 up, or refuse it in one line."""
+    text = str(value).strip()
+    if not text.isdigit():
+        raise UsageError(f"{option} {text!r}: not a whole number — write digits, like {option} 1")
+    return int(text)
+
+
+def stats(root: Path, check: bool = False, days: int | str = 30, today: dt.date | None = None) -> int:
     """Print one line per metric, or with check=True validate the stats and every chart block."""
     from transparency_stats.loader import load_stats
     from transparency_stats.report import check_posts, metric_reports, report_line
 
     try:
+        days = whole_number(days, "--days")
         data = load_stats(root / "stats")
+    except UsageError as error:
+        return fail([str(error)])
     except StatsError as error:
         return fail([str(p) for p in error.errors])
     if check:
@@ -212,7 +224,7 @@ def stats(root: Path, check: bool = False, days: int = 30, today: dt.date | None
             return fail([str(p) for p in problems])
         print(f"OK: {len(data.metrics)} metrics, {len(data.snapshots)} snapshots and every chart block check out.")
         return 0
-    for report in metric_reports(data, today or dt.date.today(), int(days)):
+    for report in metric_reports(data, today or dt.date.today(), days):
         print(report_line(report))
     return 0
 
