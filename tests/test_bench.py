@@ -52,6 +52,7 @@ def test_generator_writes_the_sizes_asked_deterministically(site, tmp_path):
     assert dates == sorted(dates) and len(set(dates)) == len(dates)
 
 
+@pytest.mark.slow
 def test_builds_with_without_and_growth_check_their_output(site, tmp_path):
     big = synthetic_site.generate_site(tmp_path / "big", **{**TINY, "charts": 12, "charted_posts": 6, "snapshots": 10})
     result = bench.measure_builds(site, big, runs=1, work=tmp_path, log=quiet)
@@ -62,6 +63,7 @@ def test_builds_with_without_and_growth_check_their_output(site, tmp_path):
     assert 0 < result["plotted"] < result["plotted_big"]
 
 
+@pytest.mark.slow
 def test_the_plugin_times_itself_only_when_listed_and_the_output_is_checked(site, tmp_path):
     with_plugin = bench.site_build(site, tmp_path / "a", tmp_path / "cache-a", plugin=True)
     without = bench.site_build(site, tmp_path / "b", tmp_path / "cache-b", plugin=False)
@@ -77,6 +79,7 @@ def test_the_plugin_times_itself_only_when_listed_and_the_output_is_checked(site
         bench.check_build_output(site, tmp_path / "b", plugin=True)
 
 
+@pytest.mark.slow
 def test_a_build_problem_fails_the_benchmark(site, tmp_path):
     broken = tmp_path / "broken"
     synthetic_site.write_one_chart_site(broken)
@@ -86,6 +89,7 @@ def test_a_build_problem_fails_the_benchmark(site, tmp_path):
         bench.run_build(broken / "output", bench.site_overrides(broken, broken / "cache"))
 
 
+@pytest.mark.slow
 def test_warm_rebuild_checks_the_edited_figure_and_restores_the_site(site, tmp_path):
     before = sources(site.root)
     result = bench.measure_warm(site, runs=1, work=tmp_path, log=quiet)
@@ -95,6 +99,7 @@ def test_warm_rebuild_checks_the_edited_figure_and_restores_the_site(site, tmp_p
     assert sources(site.root) == before
 
 
+@pytest.mark.slow
 def test_a_stale_chart_fails_the_check(site, tmp_path):
     output = tmp_path / "out"
     bench.site_build(site, output, tmp_path / "cache")
@@ -105,6 +110,7 @@ def test_a_stale_chart_fails_the_check(site, tmp_path):
         bench.verify_snapshot_edit(output, chart, new)  # the snapshot was never edited
 
 
+@pytest.mark.slow
 def test_figure_json_and_chart_bytes(site, tmp_path):
     timing = bench.measure_figure_json(site, count=6, reps=1)
     assert timing["charts"] == 6 and timing["ours_ms"] > 0 and timing["plotly_ms"] > 0
@@ -112,6 +118,7 @@ def test_figure_json_and_chart_bytes(site, tmp_path):
     assert 0 < sizes["ours"] < sizes["plotly"]
 
 
+@pytest.mark.slow
 def test_scripts_of_the_demo_site(demo):
     scripts = bench.measure_scripts(demo)
     names = [url.rsplit("/", 1)[-1] for url, _, _ in scripts["scripts"]]
@@ -120,6 +127,7 @@ def test_scripts_of_the_demo_site(demo):
     assert scripts["chartless_pages"] > 0 and scripts["plotly_without"] == 0
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_browser_figures_of_the_demo_site(demo):
     result = bench.measure_browser(demo, runs=1, log=quiet)
