@@ -5,12 +5,15 @@ No timing thresholds: the machine is shared; only that each measurement runs and
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from site_helpers import ROOT  # noqa: F401  (puts the project and plugins on sys.path)
-from tools import bench
+from tools import bench, synthetic_site
+from tools.serving import StaticServer
 
 TINY = {"posts": 12, "charts": 6, "charted_posts": 3, "metrics": 4, "snapshots": 5}
 
@@ -20,14 +23,13 @@ def quiet(*args, **kwargs):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> bench.SyntheticSite:
-    return bench.generate_site(tmp_path_factory.mktemp("bench") / "site", **TINY)
+def site(tmp_path_factory) -> synthetic_site.SyntheticSite:
+    return synthetic_site.generate_site(tmp_path_factory.mktemp("bench") / "site", **TINY)
 
 
-@pytest.fixture
-def clock():
-    with bench.instrumented() as clock:
-        yield clock
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    return bench.build_demo(tmp_path_factory.mktemp("demo"))
 
 
 def sources(folder: Path) -> dict[str, bytes]:
@@ -36,9 +38,10 @@ def sources(folder: Path) -> dict[str, bytes]:
 
 
 def test_generator_writes_the_sizes_asked_deterministically(site, tmp_path):
-    again = bench.generate_site(tmp_path / "again", **TINY)
+    again = synthetic_site.generate_site(tmp_path / "again", **TINY)
     assert sources(site.root) == sources(again.root)
     assert len(list((site.content / "posts").glob("*.md"))) == TINY["posts"]
+    assert len(list(site.content.rglob("*.md"))) == site.texts
     assert len(list((site.stats / "snapshots").glob("*.yaml"))) == TINY["snapshots"]
     blocks = sum(p.read_text(encoding="utf-8").count("```chart") for p in (site.content / "posts").glob("*.md"))
     assert blocks == len(site.charts) == TINY["charts"]
@@ -49,43 +52,65 @@ def test_generator_writes_the_sizes_asked_deterministically(site, tmp_path):
     assert dates == sorted(dates) and len(set(dates)) == len(dates)
 
 
-def test_builds_with_without_and_growth_check_their_output(site, tmp_path, clock):
-    big = bench.generate_site(tmp_path / "big", **{**TINY, "charts": 12, "charted_posts": 6, "snapshots": 10})
-    result = bench.measure_builds(site, big, runs=1, work=tmp_path, clock=clock, log=quiet)
+@pytest.mark.slow
+def test_builds_with_without_and_growth_check_their_output(site, tmp_path):
+    big = synthetic_site.generate_site(tmp_path / "big", **{**TINY, "charts": 12, "charted_posts": 6, "snapshots": 10})
+    result = bench.measure_builds(site, big, runs=1, work=tmp_path, log=quiet)
     assert result["with_s"] > 0 and result["without_s"] > 0 and result["overhead"] > 0
     assert result["plugin_s"] > 0 and result["big_plugin_s"] > 0 and result["growth"] > 0
-    assert set(result["parts"]) == set(bench.PLUGIN_PARTS)
-    assert all(result["parts"][part] > 0 for part in ("load", "charts", "data page"))
+    assert set(result["parts"]) == set(result["big_parts"]) == set(bench.PHASES)
+    assert all(result["parts"][phase] > 0 for phase in ("load", "charts", "data_page", "markdown"))
+    assert 0 < result["plotted"] < result["plotted_big"]
 
 
-def test_a_build_without_the_plugin_does_not_run_it_after_one_with_it(site, tmp_path, clock):
-    with_plugin = bench.timed_build(site, tmp_path / "a", tmp_path / "cache-a", clock, plugin=True)
-    without = bench.timed_build(site, tmp_path / "b", tmp_path / "cache-b", clock, plugin=False)
-    assert with_plugin.calls["charts"] >= 1
-    assert not any(without.calls.get(part) for part in bench.PLUGIN_PARTS)
+@pytest.mark.slow
+def test_the_plugin_times_itself_only_when_listed_and_the_output_is_checked(site, tmp_path):
+    with_plugin = bench.site_build(site, tmp_path / "a", tmp_path / "cache-a", plugin=True)
+    without = bench.site_build(site, tmp_path / "b", tmp_path / "cache-b", plugin=False)
+    # Pelican converts each text's body and its Summary: metadata through Markdown, with our extension.
+    assert with_plugin.calls["markdown"] == 2 * site.texts
+    assert with_plugin.calls["load"] == with_plugin.calls["data_page"] == 1
+    assert without.calls == {} and without.parts == {}
+    bench.check_build_output(site, tmp_path / "a", plugin=True)
     bench.check_build_output(site, tmp_path / "b", plugin=False)
-    with pytest.raises(bench.CheckFailed):
+    with pytest.raises(bench.CheckFailed, match="without the plugin"):
+        bench.check_build_output(site, tmp_path / "a", plugin=False)
+    with pytest.raises(bench.CheckFailed, match="with the plugin"):
         bench.check_build_output(site, tmp_path / "b", plugin=True)
 
 
-def test_warm_rebuild_checks_the_edited_figure_and_restores_the_site(site, tmp_path, clock):
+@pytest.mark.slow
+def test_a_build_problem_fails_the_benchmark(site, tmp_path):
+    broken = tmp_path / "broken"
+    synthetic_site.write_one_chart_site(broken)
+    post = broken / "content" / "posts" / "bench.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("youtube.subscribers\n", "nowhere.metric\n"))
+    with pytest.raises(bench.CheckFailed, match="does not build cleanly:\n.*nowhere.metric"):
+        bench.run_build(broken / "output", bench.site_overrides(broken, broken / "cache"))
+
+
+@pytest.mark.slow
+def test_warm_rebuild_checks_the_edited_figure_and_restores_the_site(site, tmp_path):
     before = sources(site.root)
-    result = bench.measure_warm(site, runs=1, work=tmp_path, clock=clock, log=quiet)
+    result = bench.measure_warm(site, runs=1, work=tmp_path, log=quiet)
     assert result["post_reads"] == 1  # the content cache served every other post
+    assert result["snapshot_reads"] == 0
     assert result["post_ratio"] > 0 and result["snapshot_ratio"] > 0
     assert sources(site.root) == before
 
 
-def test_a_stale_chart_fails_the_check(site, tmp_path, clock):
+@pytest.mark.slow
+def test_a_stale_chart_fails_the_check(site, tmp_path):
     output = tmp_path / "out"
-    bench.timed_build(site, output, tmp_path / "cache", clock)
-    chart = site.charts[0]
-    _, snapshot, metric, old, new = bench.pick_snapshot_edit(site, (output / chart.post.output).read_text("utf-8"))
-    assert snapshot.totals[metric][0] == old
+    bench.site_build(site, output, tmp_path / "cache")
+    chart, snapshot, metric, old, new = bench.pick_snapshot_edit(site, output)
+    assert snapshot.totals[metric][0] == old and chart is site.charts[0]
+    bench.verify_snapshot_edit(output, chart, old)  # the figure the chart shows passes
     with pytest.raises(bench.CheckFailed, match="stale"):
         bench.verify_snapshot_edit(output, chart, new)  # the snapshot was never edited
 
 
+@pytest.mark.slow
 def test_figure_json_and_chart_bytes(site, tmp_path):
     timing = bench.measure_figure_json(site, count=6, reps=1)
     assert timing["charts"] == 6 and timing["ours_ms"] > 0 and timing["plotly_ms"] > 0
@@ -93,10 +118,28 @@ def test_figure_json_and_chart_bytes(site, tmp_path):
     assert 0 < sizes["ours"] < sizes["plotly"]
 
 
-def test_scripts_of_the_demo_site(tmp_path):
-    output = bench.build_demo(tmp_path)
-    scripts = bench.measure_scripts(output)
+@pytest.mark.slow
+def test_scripts_of_the_demo_site(demo):
+    scripts = bench.measure_scripts(demo)
     names = [url.rsplit("/", 1)[-1] for url, _, _ in scripts["scripts"]]
     assert any(name.startswith("plotly-basic.") for name in names)
     assert scripts["gzip_total"] > 0
     assert scripts["chartless_pages"] > 0 and scripts["plotly_without"] == 0
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_browser_figures_of_the_demo_site(demo):
+    result = bench.measure_browser(demo, runs=1, log=quiet)
+    assert result["fcp_ms"] > 0 and result["drawn_ms"] > 0 and result["runs"] == 1
+    assert result["blocking_scripts"] == [] and result["charts"] > 0
+    assert result["version"].startswith("Chromium ")
+
+
+def test_static_server_adds_its_headers_and_stops(tmp_path):
+    (tmp_path / "a.txt").write_text("bonjour", encoding="utf-8")
+    with StaticServer(tmp_path, {"X-Bench": "oui"}) as server:
+        response = urllib.request.urlopen(f"{server.url}/a.txt", timeout=10)
+        assert response.read() == b"bonjour" and response.headers["X-Bench"] == "oui"
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(f"{server.url}/a.txt", timeout=2)
