@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from pathlib import Path
 
 import pytest
 
-from site_helpers import ROOT, QuietHandler, build_site, copy_project
+from site_helpers import ROOT, build_site, copy_project
+from tools.serving import StaticServer
 
 # Fixtures that build a whole site: a test using one must be marked `slow` or `browser`.
 BUILDING_FIXTURES = {"dev_site", "publish_site", "new_project"}
@@ -59,24 +57,15 @@ def new_project(tmp_path_factory, compression_cache):
 @pytest.fixture(scope="session")
 def serve():
     """Return a function that serves a folder on 127.0.0.1, adding `headers` to every response; gives its base URL."""
-    servers = []
+    servers: list[StaticServer] = []
 
     def start(folder: Path, headers: dict[str, str] | None = None) -> str:
-        class Handler(QuietHandler):
-            def end_headers(self):
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                super().end_headers()
-
-        handler = functools.partial(Handler, directory=str(folder))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}"
+        servers.append(StaticServer(folder, headers).start())
+        return servers[-1].url
 
     yield start
     for server in servers:
-        server.shutdown()
+        server.stop()
 
 
 @pytest.fixture(scope="session")

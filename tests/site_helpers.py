@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import http.server
 import os
 import shutil
 import subprocess
@@ -87,10 +86,3 @@ def digests(folder: Path) -> dict[str, str]:
 def soup(path: Path) -> BeautifulSoup:
     """Parse a built HTML file with BeautifulSoup (Python's own parser, no extra dependency)."""
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serve files without logging every request."""
-
-    def log_message(self, *args):
-        """Stay quiet."""
