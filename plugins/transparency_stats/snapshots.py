@@ -138,42 +138,51 @@ def figures_table(entry: YEntry, path: str, example: str) -> YMap:
 
 def parse_totals(entry: YEntry, context: Context) -> list[Figure]:
     """Return the figures under `totals:`, each read on the snapshot's date."""
-    figures = []
-    path, snapshot = context.path, context.snapshot
-    for item in figures_table(entry, path, "youtube.subscribers: 145000").entries:
-        with context.problems.collect():
-            metric = check_metric(item, "total", context)
-            if metric is None:
-                continue
-            value, fall = parse_figure(item.value, path, metric.decimals, metric.id)
-            observation = Observation(item.key, snapshot.date, snapshot.date, value, snapshot, item.line, fall)
-            figures.append(Figure(observation, item.column, fall))
-    return figures
+    return metric_figures(entry, "total", "youtube.subscribers: 145000", context, total_figure)
 
 
 def parse_periods(entry: YEntry, context: Context) -> list[Figure]:
     """Return the figures under `periods:`, one per metric and period."""
+    return metric_figures(entry, "period", "site.visits: {2016-12: 1200}", context, period_figures)
+
+
+def metric_figures(entry: YEntry, kind: str, example: str, context: Context, parse_item) -> list[Figure]:
+    """Return `parse_item(item, metric, context)` for every metric under `totals:` or `periods:`, going on after a
+    broken one (its problems are collected)."""
     figures = []
-    path, snapshot = context.path, context.snapshot
-    for item in figures_table(entry, path, "site.visits: {2016-12: 1200}").entries:
+    for item in figures_table(entry, context.path, example).entries:
         with context.problems.collect():
-            metric = check_metric(item, "period", context)
-            if metric is None:
-                continue
-            if is_empty(item.value):
-                raise fail(path, item, f"'{item.key}' has no periods", "add one per line below it, like 2016-12: 1200")
-            periods = expect_map(item.value, path, f"the periods of '{item.key}'",
-                                 "write one period per line below it, like 2016-12: 1200")
-            for period in periods.entries:
-                with context.problems.collect():
-                    start, end = parse_period(period, path)
-                    check_period_is_over(period, start, end, context)
-                    value, fall = parse_figure(period.value, path, metric.decimals, metric.id)
-                    if fall is not None:
-                        raise fail(path, period, "'fall:' is for totals only",
-                                   "a count over a period may go down; remove 'fall:'")
-                    figures.append(Figure(Observation(item.key, start, end, value, snapshot, period.line),
-                                          period.column))
+            metric = check_metric(item, kind, context)
+            if metric is not None:
+                figures += parse_item(item, metric, context)
+    return figures
+
+
+def total_figure(item: YEntry, metric: Metric, context: Context) -> list[Figure]:
+    """Return the one figure of a total, read on the snapshot's date."""
+    snapshot = context.snapshot
+    value, fall = parse_figure(item.value, context.path, metric.decimals, metric.id)
+    observation = Observation(item.key, snapshot.date, snapshot.date, value, snapshot, item.line, fall)
+    return [Figure(observation, item.column, fall)]
+
+
+def period_figures(item: YEntry, metric: Metric, context: Context) -> list[Figure]:
+    """Return the figures of a period metric, one per period, going on after a broken one."""
+    path = context.path
+    if is_empty(item.value):
+        raise fail(path, item, f"'{item.key}' has no periods", "add one per line below it, like 2016-12: 1200")
+    periods = expect_map(item.value, path, f"the periods of '{item.key}'",
+                         "write one period per line below it, like 2016-12: 1200")
+    figures = []
+    for period in periods.entries:
+        with context.problems.collect():
+            start, end = parse_period(period, path)
+            check_period_is_over(period, start, end, context)
+            value, fall = parse_figure(period.value, path, metric.decimals, metric.id)
+            if fall is not None:
+                raise fail(path, period, "'fall:' is for totals only", "a count over a period may go down; remove 'fall:'")
+            observation = Observation(item.key, start, end, value, context.snapshot, period.line)
+            figures.append(Figure(observation, period.column))
     return figures
 
 
