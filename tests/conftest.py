@@ -23,7 +23,9 @@ def pytest_collection_modifyitems(config, items):
         and not any(item.iter_markers("browser"))
     ]
     if unmarked:
-        raise pytest.UsageError("these tests build a whole site: mark them `slow` or `browser`:\n" + "\n".join(unmarked))
+        raise pytest.UsageError(
+            "these tests build a whole site: mark them `slow` or `browser`:\n" + "\n".join(unmarked)
+        )
 
 
 @pytest.fixture(scope="session")

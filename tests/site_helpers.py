@@ -20,7 +20,7 @@ COMPRESSION_CACHE = Path(".cache") / "precompressed"
 
 
 def build_site(settings: Path, output: Path, overrides: dict | None = None) -> Path:
-    """Build a site in this process with the project's strict, atomic builder (fresh content cache, no precompression)."""
+    """Build a site in this process with the project's strict, atomic builder (fresh content cache, no compression)."""
     cache = output.parent / f"{output.name}-cache"
     sitebuild.build(settings, output, overrides={"CACHE_PATH": str(cache), **(overrides or {})})
     return output
@@ -47,7 +47,11 @@ def run_build(project: Path, settings: str = "pelicanconf.py", env: dict | None 
     """Build a project copy into its output/ through its command line, with precompression, as `invoke build` does."""
     return subprocess.run(
         [sys.executable, "-m", "tools.sitebuild", settings, "output"],
-        cwd=project, capture_output=True, text=True, timeout=600, env={**os.environ, **(env or {})},
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -62,12 +66,16 @@ def invoke(project: Path, *args: str, env: dict | None = None) -> subprocess.Com
     """Run an invoke task in a project copy, as a user would."""
     return subprocess.run(
         [str(Path(sys.executable).parent / "invoke"), *args],
-        cwd=project, capture_output=True, text=True, timeout=600, env={**os.environ, **(env or {})},
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **(env or {})},
     )
 
 
 def problem_lines(stderr: str) -> list[str]:
-    """Check a failed build printed plain lines ending with its "Build failed:" line, no traceback; return the others."""
+    """Check a failed build printed plain lines ending with "Build failed:", no traceback; return the others."""
     assert "Traceback" not in stderr
     lines = [line for line in stderr.splitlines() if line.strip()]
     assert lines and lines[-1].startswith("Build failed:"), stderr

@@ -1,4 +1,4 @@
-"""The volunteers' path through invoke's real entry point, on a copy of the demo site: record, import, add, check, draft."""
+"""The volunteers' path through invoke's real entry point on a copy of the demo site: record, import, check, draft."""
 
 from __future__ import annotations
 
@@ -23,13 +23,28 @@ def chart_values(page: Path, title: str) -> list:
     for figure in soup(page).select("figure.ts-chart"):
         if figure.select_one(".ts-chart__title").get_text() == title:
             data = json.loads(figure.select_one("script[type='application/json']").string)
-            return [v for trace in data["data"] for v in trace.get("y", []) + trace.get("x", []) if isinstance(v, int | float)]
+            return [
+                v
+                for trace in data["data"]
+                for v in trace.get("y", []) + trace.get("x", [])
+                if isinstance(v, int | float)
+            ]
     raise AssertionError(f"no chart titled {title!r} on {page}")
 
 
 def test_a_newcomer_records_a_figure_and_sees_it_in_a_chart(project):
-    recorded = invoke(project, "snapshot", "--date", "2017-01-10", "--source", "Bilan hebdomadaire",
-                      "--set", "youtube.subscribers=210000", "--set", "twitter.followers>=950000")
+    recorded = invoke(
+        project,
+        "snapshot",
+        "--date",
+        "2017-01-10",
+        "--source",
+        "Bilan hebdomadaire",
+        "--set",
+        "youtube.subscribers=210000",
+        "--set",
+        "twitter.followers>=950000",
+    )
     assert recorded.returncode == 0, recorded.stderr
     assert "Created stats/snapshots/2017-01-10.yaml" in recorded.stdout
     assert "Abonnés YouTube\u00a0: 210\u202f000 (10 janv. 2017)" in recorded.stdout
@@ -41,13 +56,22 @@ def test_a_newcomer_records_a_figure_and_sees_it_in_a_chart(project):
     assert 210000 in chart_values(data_page, "Abonnés YouTube")
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--date", "2017-01-10", "--source", "S", "--set", "youtube.subscribers=210.000"], "'210.000' is ambiguous"),
-    (["--date", "2017-01-10", "--source", "S", "--set", "youtube.subscriber=5"], "did you mean 'youtube.subscribers'?"),
-    (["--date", "2017-01-10", "--set", "youtube.subscribers=5"], "--source is missing"),
-    (["--source", "S", "--set", "youtube.subscribers=5"], "--date is missing"),
-    (["--date", "2017-01-10", "--source", "S", "--set", "youtube.subscribers"], "not a figure — write METRIC=VALUE"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--date", "2017-01-10", "--source", "S", "--set", "youtube.subscribers=210.000"], "'210.000' is ambiguous"),
+        (
+            ["--date", "2017-01-10", "--source", "S", "--set", "youtube.subscriber=5"],
+            "did you mean 'youtube.subscribers'?",
+        ),
+        (["--date", "2017-01-10", "--set", "youtube.subscribers=5"], "--source is missing"),
+        (["--source", "S", "--set", "youtube.subscribers=5"], "--date is missing"),
+        (
+            ["--date", "2017-01-10", "--source", "S", "--set", "youtube.subscribers"],
+            "not a figure — write METRIC=VALUE",
+        ),
+    ],
+)
 def test_a_bad_figure_writes_nothing_and_says_why_in_one_line(project, args, message):
     before = sorted(p.name for p in (project / "stats" / "snapshots").iterdir())
     result = invoke(project, "snapshot", *args)
@@ -90,7 +114,9 @@ def test_a_csv_is_imported_after_every_row_is_checked(project, tmp_path):
     assert refused.returncode == 1
     assert [line.split(": ")[0] for line in refused.stderr.splitlines()[:2]] == [f"{bad}:2:3", f"{bad}:3:2"]
     good = tmp_path / "good.csv"
-    good.write_text("Jour,Indicateur,Valeur\n2017-01-10,youtube.subscribers,210000\n2017-01-12,twitter.followers,950000\n")
+    good.write_text(
+        "Jour,Indicateur,Valeur\n2017-01-10,youtube.subscribers,210000\n2017-01-12,twitter.followers,950000\n"
+    )
     args = ["import-stats", str(good), "--source", "Export", "--columns", "date=Jour,metric=Indicateur,value=Valeur"]
     dry = invoke(project, *args, "--dry-run")
     assert dry.returncode == 0 and "Dry run: nothing was written." in dry.stdout
@@ -98,14 +124,25 @@ def test_a_csv_is_imported_after_every_row_is_checked(project, tmp_path):
     done = invoke(project, *args)
     assert done.returncode == 0, done.stderr
     assert {p.name for p in (project / "stats" / "snapshots").glob("*-import.yaml")} == {
-        "2017-01-10-import.yaml", "2017-01-12-import.yaml"}
+        "2017-01-10-import.yaml",
+        "2017-01-12-import.yaml",
+    }
 
 
 def test_a_metric_is_added_then_recorded(project):
     catalogue = project / "stats" / "metrics.yaml"
     before = catalogue.read_text(encoding="utf-8")
-    added = invoke(project, "metric", "instagram.followers", "--label", "Abonnés Instagram", "--kind", "total",
-                   "--platform", "Instagram")
+    added = invoke(
+        project,
+        "metric",
+        "instagram.followers",
+        "--label",
+        "Abonnés Instagram",
+        "--kind",
+        "total",
+        "--platform",
+        "Instagram",
+    )
     assert added.returncode == 0, added.stderr
     assert catalogue.read_text(encoding="utf-8").startswith(before)
     again = invoke(project, "metric", "instagram.followers", "--label", "X", "--kind", "total")
@@ -120,8 +157,10 @@ def test_stats_check_is_quick_and_fails_on_any_problem(project):
     summary = invoke(project, "stats")
     assert summary.returncode == 0 and "youtube.subscribers · ≥\u00a0145\u202f000 (23 déc. 2016)" in summary.stdout
     post = project / "content" / "posts" / "2017-01-05-reseaux-et-mouvements.md"
-    post.write_text(post.read_text(encoding="utf-8").replace("metrics: youtube.subscribers\n", "metrics: youtube.subscriber\n", 1),
-                    encoding="utf-8")
+    post.write_text(
+        post.read_text(encoding="utf-8").replace("metrics: youtube.subscribers\n", "metrics: youtube.subscriber\n", 1),
+        encoding="utf-8",
+    )
     broken = invoke(project, "stats", "--check")
     assert broken.returncode == 1 and "content/posts/2017-01-05-reseaux-et-mouvements.md:" in broken.stderr
 
@@ -146,7 +185,9 @@ def test_a_new_post_is_a_draft_previewed_but_never_published(project):
 
 
 def test_a_post_saved_anywhere_under_content_is_published_and_a_stray_file_fails(project):
-    (project / "content" / "billet.md").write_text("Title: Un billet égaré\nDate: 2017-01-06\n\nTexte.\n", encoding="utf-8")
+    (project / "content" / "billet.md").write_text(
+        "Title: Un billet égaré\nDate: 2017-01-06\n\nTexte.\n", encoding="utf-8"
+    )
     assert invoke(project, "build").returncode == 0
     assert (project / "output" / "2017" / "01" / "billet" / "index.html").is_file()
     (project / "content" / "notes.txt").write_text("x")
@@ -154,10 +195,16 @@ def test_a_post_saved_anywhere_under_content_is_published_and_a_stray_file_fails
     assert failed.returncode == 1 and "content/notes.txt:1:1: this file is not part of the site" in failed.stderr
 
 
-@pytest.mark.parametrize("header, message", [
-    ("Date: 03/02/2017", "content/posts/2017-01-06-x.md:2:7: Date '03/02/2017' is not written YYYY-MM-DD"),
-    ("Date: 2017-01-06\nSummary: À compléter : une phrase", "content/posts/2017-01-06-x.md:3:10: the summary is still the template's placeholder"),
-])
+@pytest.mark.parametrize(
+    "header, message",
+    [
+        ("Date: 03/02/2017", "content/posts/2017-01-06-x.md:2:7: Date '03/02/2017' is not written YYYY-MM-DD"),
+        (
+            "Date: 2017-01-06\nSummary: À compléter : une phrase",
+            "content/posts/2017-01-06-x.md:3:10: the summary is still the template's placeholder",
+        ),
+    ],
+)
 def test_an_ambiguous_date_or_a_placeholder_summary_fails(project, header, message):
     (project / "content" / "posts" / "2017-01-06-x.md").write_text(f"Title: X\n{header}\n\nTexte.\n", encoding="utf-8")
     failed = invoke(project, "build")
@@ -166,7 +213,9 @@ def test_an_ambiguous_date_or_a_placeholder_summary_fails(project, header, messa
 
 
 def test_a_post_without_a_date_takes_its_file_names_or_says_how(project):
-    (project / "content" / "posts" / "2017-01-06-sans-date.md").write_text("Title: Sans date\n\nTexte.\n", encoding="utf-8")
+    (project / "content" / "posts" / "2017-01-06-sans-date.md").write_text(
+        "Title: Sans date\n\nTexte.\n", encoding="utf-8"
+    )
     assert invoke(project, "build").returncode == 0
     (project / "content" / "posts" / "sans-date-ni-nom.md").write_text("Title: Rien\n\nTexte.\n", encoding="utf-8")
     failed = invoke(project, "build")
@@ -175,13 +224,16 @@ def test_a_post_without_a_date_takes_its_file_names_or_says_how(project):
     assert "Skipping" not in failed.stderr
 
 
-@pytest.mark.parametrize("args, message", [
-    (["stats", "--days", "abc"], "--days 'abc': not a whole number"),
-    (["metric", "a.b", "--label", "A", "--kind", "total", "--decimals", "x"], "--decimals 'x': not a whole number"),
-    (["import-stats", "absent.csv", "--source", "S"], "absent.csv: cannot read this file (FileNotFoundError)"),
-    (["import-stats", "absent.csv"], "--source is missing"),
-    (["new-post", " "], "give the post's title"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["stats", "--days", "abc"], "--days 'abc': not a whole number"),
+        (["metric", "a.b", "--label", "A", "--kind", "total", "--decimals", "x"], "--decimals 'x': not a whole number"),
+        (["import-stats", "absent.csv", "--source", "S"], "absent.csv: cannot read this file (FileNotFoundError)"),
+        (["import-stats", "absent.csv"], "--source is missing"),
+        (["new-post", " "], "give the post's title"),
+    ],
+)
 def test_bad_options_get_one_line_and_no_traceback(project, args, message):
     result = invoke(project, *args)
     assert result.returncode == 1 and message in result.stderr, result.stderr

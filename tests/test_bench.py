@@ -33,8 +33,12 @@ def demo(tmp_path_factory) -> Path:
 
 
 def sources(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for sub in ("content", "stats") for p in sorted((folder / sub).rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for sub in ("content", "stats")
+        for p in sorted((folder / sub).rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_generator_writes_the_sizes_asked_deterministically(site, tmp_path):

@@ -50,7 +50,8 @@ def test_misspelt_metric_fails_with_file_line_and_suggestion(built_project):
     before = digests(built_project / "output")
     post = built_project / "content" / "posts" / "zz-chart.md"
     post.write_text(
-        "Title: Graphique\nDate: 2016-06-01\nCategory: Essais\n\nIntro.\n\n```chart\nmetrics: youtube.subscriber\n```\n",
+        "Title: Graphique\nDate: 2016-06-01\nCategory: Essais\n\nIntro.\n\n"
+        "```chart\nmetrics: youtube.subscriber\n```\n",
         encoding="utf-8",
     )
     try:
@@ -112,7 +113,9 @@ def test_pagination_of_similar_tags_cannot_collide(new_project):
 
     def titles(path: str) -> set[str]:
         """Return the numbers of the articles a listing page links to."""
-        links = (re.fullmatch(r"Article (\d+)", a.get_text(strip=True)) for a in soup(out / "etiquette" / path).find_all("a"))
+        links = (
+            re.fullmatch(r"Article (\d+)", a.get_text(strip=True)) for a in soup(out / "etiquette" / path).find_all("a")
+        )
         return {link.group(1) for link in links if link}
 
     assert titles("a1/page/2/index.html") == {"7", "6", "5", "4", "3"}

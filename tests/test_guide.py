@@ -12,7 +12,7 @@ GUIDE = ROOT / "docs" / "guide-des-auteurs.md"
 def quoted_messages() -> list[str]:
     """Return the messages quoted in the first column of the guide's error tables."""
     text = GUIDE.read_text(encoding="utf-8")
-    section = text[text.index("## 5. Quand la construction échoue"): text.index("## 6.")]
+    section = text[text.index("## 5. Quand la construction échoue") : text.index("## 6.")]
     messages = []
     for row in section.splitlines():
         if row.startswith("| `"):

@@ -52,7 +52,8 @@ def test_a_build_killed_half_way_leaves_output_as_it_was(built_project):
     shutil.copytree(shared, cache)
     before = digests(project / "output")
     (project / "content" / "posts" / "2016-02-10-une-plateforme-pour-agir.md").write_text(
-        "Title: Nouveau titre\nDate: 2016-02-10\nCategory: Essais\nSlug: une-plateforme-pour-agir\n\nTexte.\n", encoding="utf-8"
+        "Title: Nouveau titre\nDate: 2016-02-10\nCategory: Essais\nSlug: une-plateforme-pour-agir\n\nTexte.\n",
+        encoding="utf-8",
     )
     process = subprocess.Popen([sys.executable, "-m", "tools.sitebuild", "pelicanconf.py", "output"], cwd=project)
     deadline = time.time() + 120
@@ -66,7 +67,9 @@ def test_a_build_killed_half_way_leaves_output_as_it_was(built_project):
     result = invoke(project, "build")
     assert result.returncode == 0, result.stderr
     assert not list(project.glob(".output.build-*"))
-    assert "Nouveau titre" in (project / "output" / "2016" / "02" / "une-plateforme-pour-agir" / "index.html").read_text()
+    assert (
+        "Nouveau titre" in (project / "output" / "2016" / "02" / "une-plateforme-pour-agir" / "index.html").read_text()
+    )
 
 
 @pytest.mark.slow
@@ -109,17 +112,28 @@ def test_publish_refuses_to_deploy_a_failed_build(built_project):
     result = invoke(project, "publish", env={"DEPLOY_METHOD": "gh-pages", "DEPLOY_GH_PAGES_PUSH": "0"})
     assert result.returncode == 1
     assert "content/posts/zz.md:2:1:" in result.stderr
-    branches = subprocess.run(["git", "branch", "--list", "gh-pages"], cwd=project, capture_output=True, text=True).stdout
+    branches = subprocess.run(
+        ["git", "branch", "--list", "gh-pages"], cwd=project, capture_output=True, text=True
+    ).stdout
     assert branches.strip() == ""
 
 
 @pytest.mark.slow
 def test_publish_to_gh_pages_commits_the_whole_site(project):
     make_git_repo(project)
-    env = {"DEPLOY_METHOD": "gh-pages", "DEPLOY_GH_PAGES_PUSH": "0", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t", "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t"}
+    env = {
+        "DEPLOY_METHOD": "gh-pages",
+        "DEPLOY_GH_PAGES_PUSH": "0",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@t",
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@t",
+    }
     result = invoke(project, "publish", env=env)
     assert result.returncode == 0, result.stderr
-    files = subprocess.run(["git", "ls-tree", "-r", "--name-only", "gh-pages"], cwd=project, capture_output=True, text=True).stdout.split()
+    files = subprocess.run(
+        ["git", "ls-tree", "-r", "--name-only", "gh-pages"], cwd=project, capture_output=True, text=True
+    ).stdout.split()
     assert "index.html" in files and "transparence/index.html" in files
     assert len(files) == len(digests(project / "output"))
     log = subprocess.run(["git", "log", "--format=%s", "gh-pages"], cwd=project, capture_output=True, text=True).stdout

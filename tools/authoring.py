@@ -15,8 +15,8 @@ from transparency_stats.errors import StatsError
 from transparency_stats.recording import UsageError
 
 SNAPSHOT_TEMPLATE = """\
-# (modèle) Relevé du {date}. Remplacez les exemples par vos chiffres, puis supprimez chaque ligne qui porte « # (modèle) ».
-# (modèle) Plus simple, sans ouvrir ce fichier : invoke snapshot --date {date} --source "…" --set youtube.subscribers=145000
+# (modèle) Relevé du {date}. Remplacez les exemples, puis supprimez chaque ligne qui porte « # (modèle) ».
+# (modèle) Plus simple, sans ouvrir ce fichier : invoke snapshot --date {date} --source "…" --set METRIQUE=VALEUR
 date: {date}
 source: "À compléter : d'où viennent ces chiffres"
 url: https://exemple.fr/la-source   # (modèle) facultatif : l'adresse de la source, sinon supprimez la ligne
@@ -65,14 +65,27 @@ def confirm(question: str, yes: bool) -> bool:
 
 def command_line_hint(line: str) -> str:
     """Say the snapshot file's fixes as the command line writes them."""
-    line = re.sub(r"write it \{value: [^,]+, fall: why it fell\} and the reason is published",
-                  "add --fall METRIC=\"why it fell\" (the reason is published)", line)
+    line = re.sub(
+        r"write it \{value: [^,]+, fall: why it fell\} and the reason is published",
+        'add --fall METRIC="why it fell" (the reason is published)',
+        line,
+    )
     return line.replace("move it under periods:", "give its period, like METRIC:2017-01=VALUE").replace(
-        "move it under totals:", "write it without a period, like METRIC=VALUE")
+        "move it under totals:", "write it without a period, like METRIC=VALUE"
+    )
 
 
-def snapshot(root: Path, date: str, source: str = "", url: str = "", note: str = "", sets=(), falls=(),
-             name: str = "", yes: bool = False) -> int:
+def snapshot(
+    root: Path,
+    date: str,
+    source: str = "",
+    url: str = "",
+    note: str = "",
+    sets=(),
+    falls=(),
+    name: str = "",
+    yes: bool = False,
+) -> int:
     """Record figures in a new snapshot file (or, without --set, write the template to fill in)."""
     from transparency_stats.recording import (
         FigureInput,
@@ -93,19 +106,29 @@ def snapshot(root: Path, date: str, source: str = "", url: str = "", note: str =
         filename = f"{name or day.isoformat()}.yaml"
         if not sets:
             month = (day.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
-            (path,) = write_new_files(stats_dir, {filename: SNAPSHOT_TEMPLATE.format(date=day.isoformat(), month=month)})
-            print(f"Created {shown(path, root)}: replace the examples, remove the '# (modèle)' lines, then invoke build.")
+            (path,) = write_new_files(
+                stats_dir, {filename: SNAPSHOT_TEMPLATE.format(date=day.isoformat(), month=month)}
+            )
+            print(
+                f"Created {shown(path, root)}: replace the examples, remove the '# (modèle)' lines, then invoke build."
+            )
             return 0
         if not source.strip():
-            raise UsageError("--source is missing — say where the figures come from, like --source \"YouTube Studio\"")
+            raise UsageError('--source is missing — say where the figures come from, like --source "YouTube Studio"')
         reasons = dict(parse_fall(text) for text in falls)
         figures = [parse_set(text) for text in sets]
-        figures = [FigureInput(f.metric, f.value, f.bound, f.period, reasons.get(f.metric) if f.period is None else None)
-                   for f in figures]
+        figures = [
+            FigureInput(f.metric, f.value, f.bound, f.period, reasons.get(f.metric) if f.period is None else None)
+            for f in figures
+        ]
         text = snapshot_text(day, source.strip(), figures, url.strip() or None, note.strip() or None)
         arguments = {n: f"--set {sets[figures.index(f)]!r}" for n, f in written_lines(text, figures).items()}
-        header = {"date": f"--date {date!r}", "source": f"--source {source!r}", "url": f"--url {url!r}",
-                  "note": f"--note {note!r}"}
+        header = {
+            "date": f"--date {date!r}",
+            "source": f"--source {source!r}",
+            "url": f"--url {url!r}",
+            "note": f"--note {note!r}",
+        }
         try:
             data = check_new_files(stats_dir, {filename: text})
         except StatsError as error:
@@ -127,8 +150,9 @@ def snapshot(root: Path, date: str, source: str = "", url: str = "", note: str =
     return 0
 
 
-def import_stats(root: Path, file: str, source: str, url: str = "", note: str = "", columns: str = "",
-                 dry_run: bool = False) -> int:
+def import_stats(
+    root: Path, file: str, source: str, url: str = "", note: str = "", columns: str = "", dry_run: bool = False
+) -> int:
     """Turn a CSV of figures into one snapshot per date, after checking every row."""
     from transparency_stats.recording import (
         changes,
@@ -145,7 +169,7 @@ def import_stats(root: Path, file: str, source: str, url: str = "", note: str = 
     shown_csv = file
     try:
         if not source.strip():
-            raise UsageError("--source is missing — say where the figures come from, like --source \"Export YouTube\"")
+            raise UsageError('--source is missing — say where the figures come from, like --source "Export YouTube"')
         try:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
@@ -178,18 +202,37 @@ def import_stats(root: Path, file: str, source: str, url: str = "", note: str = 
     return 0
 
 
-def metric(root: Path, metric_id: str, label: str, kind: str, platform: str = "", unit: str = "",
-           description: str = "", color: str = "", decimals: int = 0) -> int:
+def metric(
+    root: Path,
+    metric_id: str,
+    label: str,
+    kind: str,
+    platform: str = "",
+    unit: str = "",
+    description: str = "",
+    color: str = "",
+    decimals: int = 0,
+) -> int:
     """Add a metric to stats/metrics.yaml."""
     from transparency_stats.catalogue_edit import add_metric
 
     try:
         if not metric_id or not label or not kind:
-            raise UsageError("give the metric's id, --label and --kind, like: invoke metric instagram.followers"
-                             " --label \"Abonnés Instagram\" --kind total --platform Instagram")
-        found = add_metric(root / "stats", metric_id, label, kind, whole_number(decimals, "--decimals"),
-                           platform=platform or None,
-                           unit=unit or None, description=description or None, color=color or None)
+            raise UsageError(
+                "give the metric's id, --label and --kind, like: invoke metric instagram.followers"
+                ' --label "Abonnés Instagram" --kind total --platform Instagram'
+            )
+        found = add_metric(
+            root / "stats",
+            metric_id,
+            label,
+            kind,
+            whole_number(decimals, "--decimals"),
+            platform=platform or None,
+            unit=unit or None,
+            description=description or None,
+            color=color or None,
+        )
     except UsageError as error:
         return fail([str(error)])
     except StatsError as error:
@@ -250,13 +293,18 @@ def new_post(root: Path, title: str, category: str = "", tags: str = "", now: dt
     from pelican.utils import slugify
 
     if not title.strip():
-        return fail(["give the post's title, like: invoke new-post \"Notre meeting de Lyon\""])
+        return fail(['give the post\'s title, like: invoke new-post "Notre meeting de Lyon"'])
     settings = read_settings(str(root / "pelicanconf.py"))
     when = now or dt.datetime.now(ZoneInfo(settings.get("TIMEZONE") or "UTC"))
     slug = slugify(title, regex_subs=settings["SLUG_REGEX_SUBSTITUTIONS"]) or "billet"
     path = root / "content" / "posts" / f"{when:%Y-%m-%d}-{slug}.md"
-    text = POST_TEMPLATE.format(title=title.strip(), date=f"{when:%Y-%m-%d %H:%M}", slug=slug,
-                                category=category.strip() or "Campagne", tags=tags.strip())
+    text = POST_TEMPLATE.format(
+        title=title.strip(),
+        date=f"{when:%Y-%m-%d %H:%M}",
+        slug=slug,
+        category=category.strip() or "Campagne",
+        tags=tags.strip(),
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with open(path, "x", encoding="utf-8") as handle:

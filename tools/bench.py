@@ -94,10 +94,18 @@ def run_build(output: Path, overrides: dict) -> Build:
     timings, result = (output.with_name(f"{output.name}.{name}.json") for name in ("timings", "result"))
     timings.unlink(missing_ok=True)
     shutil.rmtree(output, ignore_errors=True)
-    request = {"output": str(output), "result": str(result),
-               "overrides": {**overrides, "TRANSPARENCY_STATS_TIMINGS_FILE": str(timings)}}
-    done = subprocess.run([sys.executable, "-m", "tools.bench", "--build", json.dumps(request)], cwd=ROOT,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    request = {
+        "output": str(output),
+        "result": str(result),
+        "overrides": {**overrides, "TRANSPARENCY_STATS_TIMINGS_FILE": str(timings)},
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "tools.bench", "--build", json.dumps(request)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     check(done.returncode == 0, f"a build crashed:\n{done.stderr[-3000:]}")
     outcome = json.loads(result.read_text(encoding="utf-8"))
     check(not outcome["problems"], "the site does not build cleanly:\n  " + "\n  ".join(outcome["problems"][:10]))
@@ -108,9 +116,15 @@ def run_build(output: Path, overrides: dict) -> Build:
 def site_overrides(root: Path, cache: Path, plugin: bool = True, cache_content: bool = False) -> dict:
     """Return settings for the site under `root`; PLUGINS is pelicanconf.py's, less the stats plugin if asked."""
     plugins = [name for name in runpy.run_path(str(SETTINGS))["PLUGINS"] if plugin or name != PLUGIN]
-    return {"PATH": str(root / "content"), "TRANSPARENCY_STATS_PATH": str(root / "stats"), "CACHE_PATH": str(cache),
-            "PLUGINS": plugins, "CACHE_CONTENT": cache_content, "LOAD_CONTENT_CACHE": cache_content,
-            "CONTENT_CACHING_LAYER": "reader"}
+    return {
+        "PATH": str(root / "content"),
+        "TRANSPARENCY_STATS_PATH": str(root / "stats"),
+        "CACHE_PATH": str(cache),
+        "PLUGINS": plugins,
+        "CACHE_CONTENT": cache_content,
+        "LOAD_CONTENT_CACHE": cache_content,
+        "CONTENT_CACHING_LAYER": "reader",
+    }
 
 
 def site_build(site: SyntheticSite, output: Path, cache: Path, plugin=True, cache_content=False) -> Build:
@@ -120,8 +134,12 @@ def site_build(site: SyntheticSite, output: Path, cache: Path, plugin=True, cach
     build = run_build(output, site_overrides(site.root, cache, plugin, cache_content))
     calls = build.calls
     if plugin:
-        check(calls.get("load") == calls.get("data_page") == 1 and calls.get("charts", 0) >= 1
-              and set(build.parts) <= set(PHASES), f"the plugin's phase timings are not as expected: {calls}")
+        check(
+            calls.get("load") == calls.get("data_page") == 1
+            and calls.get("charts", 0) >= 1
+            and set(build.parts) <= set(PHASES),
+            f"the plugin's phase timings are not as expected: {calls}",
+        )
     check(plugin or not calls, f"the plugin ran in a build without it (calls: {calls})")
     return build
 
@@ -137,9 +155,11 @@ def check_build_output(site: SyntheticSite, output: Path, plugin: bool) -> None:
     data_page = (output / "transparence" / "index.html").is_file()
     csvs = len(list((output / CHART_CSVS).glob("*.csv")))
     expected = (len(site.charts), 0, True) if plugin else (0, len(site.charts), False)
-    check((figures, blocks, data_page) == expected and csvs == figures,
-          f"{'with' if plugin else 'without'} the plugin, {len(site.charts)} chart blocks gave {figures} charts, "
-          f"{csvs} chart CSVs, {blocks} code blocks; data page built: {data_page}")
+    check(
+        (figures, blocks, data_page) == expected and csvs == figures,
+        f"{'with' if plugin else 'without'} the plugin, {len(site.charts)} chart blocks gave {figures} charts, "
+        f"{csvs} chart CSVs, {blocks} code blocks; data page built: {data_page}",
+    )
 
 
 def plotted_figures(output: Path) -> int:
@@ -162,29 +182,42 @@ def measure_builds(base: SyntheticSite, big: SyntheticSite | None, runs: int, wo
             if run == 0:
                 check_build_output(site, output, plugin=name != "without")
                 plotted[name] = plotted_figures(output)
-            log(f"  run {run + 1}/{runs}: {name:7} {build.seconds:6.1f} s "
-                f"(plugin {build.plugin_seconds * 1000:7.0f} ms)")
+            log(
+                f"  run {run + 1}/{runs}: {name:7} {build.seconds:6.1f} s "
+                f"(plugin {build.plugin_seconds * 1000:7.0f} ms)"
+            )
 
     with_, without = [r["with"] for r in rounds], [r["without"] for r in rounds]
-    summary = {"with_s": median(b.seconds for b in with_), "without_s": median(b.seconds for b in without),
-               "overhead": median(a.seconds / b.seconds for a, b in zip(with_, without)),
-               "plugin_s": median(b.plugin_seconds for b in with_), "plotted": plotted["with"],
-               "parts": {p: median(b.parts.get(p, 0.0) for b in with_) for p in PHASES}}
+    summary = {
+        "with_s": median(b.seconds for b in with_),
+        "without_s": median(b.seconds for b in without),
+        "overhead": median(a.seconds / b.seconds for a, b in zip(with_, without, strict=True)),
+        "plugin_s": median(b.plugin_seconds for b in with_),
+        "plotted": plotted["with"],
+        "parts": {p: median(b.parts.get(p, 0.0) for b in with_) for p in PHASES},
+    }
     summary["ms_per_chart"] = summary["plugin_s"] * 1000 / len(base.charts)
     if big is not None:
         bigs = [r["big"] for r in rounds]
         summary.update(
-            big_plugin_s=median(b.plugin_seconds for b in bigs), plotted_big=plotted["big"],
+            big_plugin_s=median(b.plugin_seconds for b in bigs),
+            plotted_big=plotted["big"],
             big_parts={p: median(b.parts.get(p, 0.0) for b in bigs) for p in PHASES},
-            growth=median(a.plugin_seconds / b.plugin_seconds for a, b in zip(bigs, with_)),
-            growth_parts={p: median(a.parts.get(p, 0.0) / max(b.parts.get(p, 0.0), 1e-9) for a, b in zip(bigs, with_))
-                          for p in PHASES})
+            growth=median(a.plugin_seconds / b.plugin_seconds for a, b in zip(bigs, with_, strict=True)),
+            growth_parts={
+                p: median(
+                    a.parts.get(p, 0.0) / max(b.parts.get(p, 0.0), 1e-9) for a, b in zip(bigs, with_, strict=True)
+                )
+                for p in PHASES
+            },
+        )
     return summary
 
 
 def measure_figure_json(site: SyntheticSite, count: int = 50, reps: int = 5) -> dict:
     """Time the plugin's figure JSON against plotly.graph_objects' to_json(), side by side, per chart."""
     import plotly.graph_objects as go
+
     from transparency_stats import chartspec
     from transparency_stats.figure import build_figure as figure_of_selection
     from transparency_stats.figure import figure_json
@@ -198,16 +231,22 @@ def measure_figure_json(site: SyntheticSite, count: int = 50, reps: int = 5) -> 
     specs = [chartspec.parse_chart_block(c.text, str(c.post.path), c.line, stats) for c in site.charts[:count]]
     figures = [build_figure(spec, stats) for spec in specs]
     go.Figure(data=figures[0]["data"], layout=figures[0]["layout"]).to_json()  # warm plotly's validators
-    jobs = {"ours": lambda: [figure_json(build_figure(spec, stats)) for spec in specs],
-            "plotly": lambda: [go.Figure(data=f["data"], layout=f["layout"]).to_json() for f in figures]}
+    jobs = {
+        "ours": lambda: [figure_json(build_figure(spec, stats)) for spec in specs],
+        "plotly": lambda: [go.Figure(data=f["data"], layout=f["layout"]).to_json() for f in figures],
+    }
     times = {name: [] for name in jobs}
     for rep in range(reps):
         for name in jobs if rep % 2 == 0 else reversed(jobs):
             started = perf_counter()
             jobs[name]()
             times[name].append((perf_counter() - started) * 1000 / len(specs))
-    return {"charts": len(specs), "ours_ms": median(times["ours"]), "plotly_ms": median(times["plotly"]),
-            "ratio": median(p / o for p, o in zip(times["plotly"], times["ours"]))}
+    return {
+        "charts": len(specs),
+        "ours_ms": median(times["ours"]),
+        "plotly_ms": median(times["plotly"]),
+        "ratio": median(p / o for p, o in zip(times["plotly"], times["ours"], strict=True)),
+    }
 
 
 # --- Figure 4: warm rebuilds with Pelican's content cache ----------------------------------------
@@ -219,9 +258,11 @@ def read_chart(output: Path, chart: ChartInfo) -> dict:
     data = json.loads(page.find("script", id=figure.select_one(".ts-chart__plot")["data-figure"]).string)
     csv_path = output / figure.select_one("a[download]")["href"].lstrip("/")
     check(csv_path.is_file(), f"the chart's CSV {csv_path.relative_to(output)} was not written")
-    return {"plotted": {y for trace in data["data"] for y in trace.get("y", ())},
-            "cells": {"".join(td.get_text().split()) for td in figure.select("table td")},
-            "csv": {row["value"] for row in csv.DictReader(csv_path.open(encoding="utf-8"))}}
+    return {
+        "plotted": {y for trace in data["data"] for y in trace.get("y", ())},
+        "cells": {"".join(td.get_text().split()) for td in figure.select("table td")},
+        "csv": {row["value"] for row in csv.DictReader(csv_path.open(encoding="utf-8"))},
+    }
 
 
 def pick_snapshot_edit(site: SyntheticSite, output: Path):
@@ -247,8 +288,10 @@ def rewrite(path: Path, text: str) -> None:
 def verify_snapshot_edit(output: Path, chart: ChartInfo, new: int) -> None:
     """Check that the edited figure shows in the chart's article (plotted and in its table) and in its CSV."""
     shown = read_chart(output, chart)
-    check(new in shown["plotted"] and str(new) in shown["cells"],
-          f"after editing a snapshot, {chart.post.output} does not show the new figure {new}: the chart is stale")
+    check(
+        new in shown["plotted"] and str(new) in shown["cells"],
+        f"after editing a snapshot, {chart.post.output} does not show the new figure {new}: the chart is stale",
+    )
     check(str(new) in shown["csv"], f"after editing a snapshot, the chart's CSV does not hold the new figure {new}")
 
 
@@ -268,8 +311,10 @@ def measure_warm(site: SyntheticSite, runs: int, work: Path, log=print) -> dict:
         rewrite(post.path, post_text + f"\nMise à jour, repère {token}.\n")
         try:
             warm_post = site_build(site, output, cache, cache_content=True)
-            check(token in (output / post.output).read_text(encoding="utf-8"),
-                  f"after editing {post.path.name}, its page does not show the edit")
+            check(
+                token in (output / post.output).read_text(encoding="utf-8"),
+                f"after editing {post.path.name}, its page does not show the edit",
+            )
             path, line = site.stats / "snapshots" / snapshot.filename, f"  {metric}: {old}\n"
             snapshot_text = path.read_text(encoding="utf-8")
             check(snapshot_text.count(line) == 1, f"cannot edit {metric} in {snapshot.filename}")
@@ -282,15 +327,23 @@ def measure_warm(site: SyntheticSite, runs: int, work: Path, log=print) -> dict:
         finally:
             post.path.write_text(post_text, encoding="utf-8")
         reads = [build.calls.get("markdown", 0) / per_text for build in (warm_post, warm_stats)]
-        log(f"  run {run + 1}/{runs}: cold {cold.seconds:.1f} s, post edit {warm_post.seconds:.1f} s ({reads[0]:g} "
-            f"read), snapshot edit {warm_stats.seconds:.1f} s ({reads[1]:g} read)")
+        log(
+            f"  run {run + 1}/{runs}: cold {cold.seconds:.1f} s, post edit {warm_post.seconds:.1f} s ({reads[0]:g} "
+            f"read), snapshot edit {warm_stats.seconds:.1f} s ({reads[1]:g} read)"
+        )
         rounds.append((cold.seconds, warm_post.seconds, warm_stats.seconds, *reads))
         shutil.rmtree(cache, ignore_errors=True)
     cold_s, post_s, snapshot_s = (median(r[i] for r in rounds) for i in range(3))
-    return {"cold_s": cold_s, "post_s": post_s, "snapshot_s": snapshot_s,
-            "post_ratio": median(r[1] / r[0] for r in rounds), "snapshot_ratio": median(r[2] / r[0] for r in rounds),
-            "post_reads": max(r[3] for r in rounds), "snapshot_reads": max(r[4] for r in rounds),
-            "edited": f"{snapshot.filename}: {metric} {old} → {new}"}
+    return {
+        "cold_s": cold_s,
+        "post_s": post_s,
+        "snapshot_s": snapshot_s,
+        "post_ratio": median(r[1] / r[0] for r in rounds),
+        "snapshot_ratio": median(r[2] / r[0] for r in rounds),
+        "post_reads": max(r[3] for r in rounds),
+        "snapshot_reads": max(r[4] for r in rounds),
+        "edited": f"{snapshot.filename}: {metric} {old} → {new}",
+    }
 
 
 # --- Figure 5: bytes per chart; figures 6–8: the real demo site, its scripts, and Chromium --------
@@ -310,8 +363,9 @@ def measure_chart_bytes(folder: Path) -> dict:
 
 def build_demo(folder: Path) -> Path:
     """Build the real demo site (content/, stats/) without a content cache into `folder`/output."""
-    run_build(folder / "output", {"CACHE_PATH": str(folder / "cache"), "CACHE_CONTENT": False,
-                                  "LOAD_CONTENT_CACHE": False})
+    run_build(
+        folder / "output", {"CACHE_PATH": str(folder / "cache"), "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False}
+    )
     return folder / "output"
 
 
@@ -344,8 +398,13 @@ def measure_scripts(output: Path) -> dict:
     charted, chartless = demo_pages(output)
     scripts = page_scripts(output, charted)
     plotly = [sum(raw for url, raw, _ in page_scripts(output, p) if "plotly" in url.rsplit("/")[-1]) for p in chartless]
-    return {"page": charted.relative_to(output).as_posix(), "scripts": scripts, "chartless_pages": len(chartless),
-            "gzip_total": sum(g for _, _, g in scripts), "plotly_without": max(plotly, default=0)}
+    return {
+        "page": charted.relative_to(output).as_posix(),
+        "scripts": scripts,
+        "chartless_pages": len(chartless),
+        "gzip_total": sum(g for _, _, g in scripts),
+        "plotly_without": max(plotly, default=0),
+    }
 
 
 # Runs before the page's own scripts: note when each chart gets drawn, and which plots are in view.
@@ -405,8 +464,9 @@ def browser_run(browser, url: str) -> dict:
         page.wait_for_timeout(500)  # let charts near the fold finish, then count the others
         data = page.evaluate(BROWSER_COLLECT)
         if not preloaded:
-            scrolled_at = page.evaluate("(id) => { document.getElementById(id).scrollIntoView(); "
-                                        "return performance.now(); }", first[0])
+            scrolled_at = page.evaluate(
+                "(id) => { document.getElementById(id).scrollIntoView(); return performance.now(); }", first[0]
+            )
             page.wait_for_function(WAIT_FOR, arg=first[0], timeout=60_000)
             data.update(page.evaluate("() => ({drawn: __bench.drawn, failed: __bench.failed})"))
         check(not data["failed"], f"charts failed to draw in Chromium: {data['failed']} {errors}")
@@ -428,21 +488,32 @@ def measure_browser(output: Path, runs: int, log=print) -> dict:
         try:
             for run in range(runs):
                 results.append(r := browser_run(browser, server.url + path))
-                log(f"  run {run + 1}/{runs}: FCP {r['fcp']:.0f} ms, plotly.js end {r['plotlyEnd'] or float('nan'):.0f}"
-                    f" ms, charts in view drawn {r['drawn_ms']:.0f} ms")
+                log(
+                    f"  run {run + 1}/{runs}: FCP {r['fcp']:.0f} ms, plotly.js end {r['plotlyEnd'] or float('nan'):.0f}"
+                    f" ms, charts in view drawn {r['drawn_ms']:.0f} ms"
+                )
         finally:
             browser.close()
     fcp, ends = [r["fcp"] for r in results], [r["plotlyEnd"] for r in results if r["plotlyEnd"] is not None]
     return {
-        "page": path, "version": version, "runs": len(results), "fcp_ms": median(fcp) if None not in fcp else None,
+        "page": path,
+        "version": version,
+        "runs": len(results),
+        "fcp_ms": median(fcp) if None not in fcp else None,
         "plotly_end_ms": median(ends) if ends else None,
-        "fcp_first_runs": sum(r["fcp"] is not None and (r["plotlyEnd"] is None or r["fcp"] < r["plotlyEnd"])
-                              for r in results),
+        "fcp_first_runs": sum(
+            r["fcp"] is not None and (r["plotlyEnd"] is None or r["fcp"] < r["plotlyEnd"]) for r in results
+        ),
         "blocking_scripts": sorted({n.rsplit("/", 1)[-1] for r in results for n, s in r["scripts"] if s == "blocking"}),
         "script_statuses": sorted({s for r in results for _, s in r["scripts"]}),
-        "blocking_css": max(r["blockingCss"] for r in results), "drawn_ms": median(r["drawn_ms"] for r in results),
-        "in_view": len(results[0]["inView"]), "first": results[0]["first"], "charts": results[0]["charts"],
-        "preloaded": all(r["preloaded"] for r in results), "not_drawn": median(r["notDrawn"] for r in results)}
+        "blocking_css": max(r["blockingCss"] for r in results),
+        "drawn_ms": median(r["drawn_ms"] for r in results),
+        "in_view": len(results[0]["inView"]),
+        "first": results[0]["first"],
+        "charts": results[0]["charts"],
+        "preloaded": all(r["preloaded"] for r in results),
+        "not_drawn": median(r["notDrawn"] for r in results),
+    }
 
 
 # --- Report ---------------------------------------------------------------------------------------
@@ -455,8 +526,10 @@ def machine() -> str:
     """Describe the machine, the versions and the load at start."""
     import pelican
 
-    return (f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-            f"Pelican {pelican.__version__}; load average {os.getloadavg()[0]:.2f} at start")
+    return (
+        f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"Pelican {pelican.__version__}; load average {os.getloadavg()[0]:.2f} at start"
+    )
 
 
 def table_rows(results: dict, base: SyntheticSite, notes: list[str]) -> list[tuple[str, str, str, str]]:
@@ -467,49 +540,84 @@ def table_rows(results: dict, base: SyntheticSite, notes: list[str]) -> list[tup
         rows.append((figure, measured, budget, "—" if ok is None else ("ok" if ok else "OVER")))
 
     if b := results.get("builds"):
-        row("1. cold build, with / without the plugin", f"{b['overhead']:.3f}× ({b['with_s']:.1f} s / "
-            f"{b['without_s']:.1f} s)", f"≤ {BUDGET_OVERHEAD:.2f}×", b["overhead"] <= BUDGET_OVERHEAD)
+        row(
+            "1. cold build, with / without the plugin",
+            f"{b['overhead']:.3f}× ({b['with_s']:.1f} s / {b['without_s']:.1f} s)",
+            f"≤ {BUDGET_OVERHEAD:.2f}×",
+            b["overhead"] <= BUDGET_OVERHEAD,
+        )
         per_chart, in_all = b["ms_per_chart"], b["plugin_s"] * 1000
-        row(f"2. plugin's own time / {len(base.charts)} charts", f"{per_chart:.2f} ms ({in_all:.0f} ms in all)",
-            f"≤ {BUDGET_MS_PER_CHART} ms", per_chart <= BUDGET_MS_PER_CHART)
+        row(
+            f"2. plugin's own time / {len(base.charts)} charts",
+            f"{per_chart:.2f} ms ({in_all:.0f} ms in all)",
+            f"≤ {BUDGET_MS_PER_CHART} ms",
+            per_chart <= BUDGET_MS_PER_CHART,
+        )
     if f := results.get("figure json"):
         row(f"   figure JSON: ours ({f['charts']} charts)", f"{f['ours_ms']:.3f} ms/chart")
         row("   figure JSON: plotly's to_json()", f"{f['plotly_ms']:.3f} ms/chart ({f['ratio']:.0f}× ours)")
     if b and "growth" in b:
-        row(f"3. plugin's own time, {GROWTH}× charts+snapshots", f"{b['growth']:.2f}× ({b['plugin_s'] * 1000:.0f} ms → "
-            f"{b['big_plugin_s'] * 1000:.0f} ms)", f"≤ {BUDGET_GROWTH:.0f}×", b["growth"] <= BUDGET_GROWTH)
+        row(
+            f"3. plugin's own time, {GROWTH}× charts+snapshots",
+            f"{b['growth']:.2f}× ({b['plugin_s'] * 1000:.0f} ms → {b['big_plugin_s'] * 1000:.0f} ms)",
+            f"≤ {BUDGET_GROWTH:.0f}×",
+            b["growth"] <= BUDGET_GROWTH,
+        )
         scale = b["plotted_big"] / b["plotted"]
-        row("   figures plotted, for scale", f"{scale:.1f}× ({b['plotted']} → {b['plotted_big']}); per figure "
-            f"{b['growth'] / scale:.2f}×")
+        row(
+            "   figures plotted, for scale",
+            f"{scale:.1f}× ({b['plotted']} → {b['plotted_big']}); per figure {b['growth'] / scale:.2f}×",
+        )
     if w := results.get("warm"):
-        row("4. warm rebuild, post edited / cold", f"{w['post_ratio']:.2f}× ({w['post_s']:.1f} s / "
-            f"{w['cold_s']:.1f} s; {w['post_reads']:g} post re-read)")
-        row("   warm rebuild, snapshot edited / cold", f"{w['snapshot_ratio']:.2f}× ({w['snapshot_s']:.1f} s; "
-            "new figure shown)")
+        row(
+            "4. warm rebuild, post edited / cold",
+            f"{w['post_ratio']:.2f}× ({w['post_s']:.1f} s / {w['cold_s']:.1f} s; {w['post_reads']:g} post re-read)",
+        )
+        row(
+            "   warm rebuild, snapshot edited / cold",
+            f"{w['snapshot_ratio']:.2f}× ({w['snapshot_s']:.1f} s; new figure shown)",
+        )
     if by := results.get("bytes"):
         row("5. chart JSON, 1 metric × 12 points", kb(by["ours"]), "≤ 1.5 KB", by["ours"] <= BUDGET_CHART_BYTES)
         row("   plotly's to_json(), same figure", f"{kb(by['plotly'])} (+{kb(by['plotly'] - by['ours'])})")
     if s := results.get("scripts"):
-        row("6. JS on a page with charts, gzip -9", kb(s["gzip_total"]), f"≤ {BUDGET_JS_CHARTS // KB} KB",
-            s["gzip_total"] <= BUDGET_JS_CHARTS)
-        row(f"7. plotly.js on {s['chartless_pages']} pages without charts", f"{s['plotly_without']} B", "0 B",
-            s["plotly_without"] <= BUDGET_JS_NO_CHARTS)
+        row(
+            "6. JS on a page with charts, gzip -9",
+            kb(s["gzip_total"]),
+            f"≤ {BUDGET_JS_CHARTS // KB} KB",
+            s["gzip_total"] <= BUDGET_JS_CHARTS,
+        )
+        row(
+            f"7. plotly.js on {s['chartless_pages']} pages without charts",
+            f"{s['plotly_without']} B",
+            "0 B",
+            s["plotly_without"] <= BUDGET_JS_NO_CHARTS,
+        )
     if br := results.get("browser"):
         first = br["plotly_end_ms"] is None or br["fcp_ms"] < br["plotly_end_ms"]
         row("8. Chromium 390×844: first contentful paint", f"{br['fcp_ms']:.0f} ms")
         row("   plotly.js responseEnd", f"{br['plotly_end_ms']:.0f} ms" if br["plotly_end_ms"] else "not loaded")
-        row("   FCP before plotly.js responseEnd", f"{'yes' if first else 'no'} (medians; {br['fcp_first_runs']} of "
-            f"{br['runs']} runs)", "yes", first)
+        row(
+            "   FCP before plotly.js responseEnd",
+            f"{'yes' if first else 'no'} (medians; {br['fcp_first_runs']} of {br['runs']} runs)",
+            "yes",
+            first,
+        )
         blocking = ", ".join(br["blocking_scripts"])
         row("   render-blocking scripts", blocking or "none", "none", not blocking)
         if br["in_view"]:
             row(f"   all {br['in_view']} chart(s) in view drawn", f"{br['drawn_ms']:.0f} ms")
         else:
             row("   first chart drawn (none in view *)", f"{br['drawn_ms']:.0f} ms")
-            notes.append(f"* No chart is in the 390×844 viewport at load on {br['page']}: the first one starts "
-                         f"{br['first'][1]} px below the fold; the time is " + (
-                             "from navigation (charts.js draws charts within 300 px of the viewport ahead)."
-                             if br["preloaded"] else "from scrolling to it, right after load."))
+            notes.append(
+                f"* No chart is in the 390×844 viewport at load on {br['page']}: the first one starts "
+                f"{br['first'][1]} px below the fold; the time is "
+                + (
+                    "from navigation (charts.js draws charts within 300 px of the viewport ahead)."
+                    if br["preloaded"]
+                    else "from scrolling to it, right after load."
+                )
+            )
         row("   charts below the fold, not drawn (lazy)", f"{br['not_drawn']:.0f} of {br['charts']}")
     return rows
 
@@ -520,7 +628,7 @@ def print_table(rows: list[tuple[str, str, str, str]]) -> None:
     widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(4)]
     rule = "  ".join("-" * w for w in widths)
     for row in (rule, headers, rule, *rows, rule):
-        print(row if row is rule else "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+        print(row if row is rule else "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
 
 
 def print_phases(b: dict, base: SyntheticSite, snapshots: int) -> None:
@@ -529,8 +637,11 @@ def print_phases(b: dict, base: SyntheticSite, snapshots: int) -> None:
     sizes = [(len(base.charts), snapshots, "parts", "plugin_s")]
     sizes += [(len(base.charts) * GROWTH, snapshots * GROWTH, "big_parts", "big_plugin_s")] if "big_parts" in b else []
     for charts, snaps, parts, total in sizes:
-        print(f"  {charts} charts, {snaps} snapshots".ljust(32) + "".join(f"{b[parts][p] * 1000:11.0f}" for p in PHASES)
-              + f"{b[total] * 1000:11.0f}")
+        print(
+            f"  {charts} charts, {snaps} snapshots".ljust(32)
+            + "".join(f"{b[parts][p] * 1000:11.0f}" for p in PHASES)
+            + f"{b[total] * 1000:11.0f}"
+        )
     if "big_parts" in b:
         print("  ratio".ljust(32) + "".join(f"{b['growth_parts'][p]:10.1f}×" for p in PHASES) + f"{b['growth']:10.1f}×")
 
@@ -539,12 +650,16 @@ def main(posts=1000, charts=300, charted_posts=150, metrics=40, snapshots=200, r
     """Run every measurement and print the table; exit 1 if a correctness check fails."""
     started, runs = perf_counter(), max(1, int(runs))
     print(machine())
-    print(f"Sizes: {posts} posts; {charts} chart blocks over {min(charted_posts, charts, posts)} posts; {metrics} "
-          f"metrics; {snapshots} snapshots; median of {runs} run(s); 1 KB = 1000 bytes; one process per build.")
-    print(f"Growth site: {posts} posts; {charts * GROWTH} chart blocks over "
-          f"{min(charted_posts * GROWTH, charts * GROWTH, posts)} posts; {metrics} metrics; {snapshots * GROWTH} "
-          f"snapshots over {GROWTH}× the time, so as dense (plugin's own time only: not built without the plugin). "
-          "Every chart shows a 4–16 month window.")
+    print(
+        f"Sizes: {posts} posts; {charts} chart blocks over {min(charted_posts, charts, posts)} posts; {metrics} "
+        f"metrics; {snapshots} snapshots; median of {runs} run(s); 1 KB = 1000 bytes; one process per build."
+    )
+    print(
+        f"Growth site: {posts} posts; {charts * GROWTH} chart blocks over "
+        f"{min(charted_posts * GROWTH, charts * GROWTH, posts)} posts; {metrics} metrics; {snapshots * GROWTH} "
+        f"snapshots over {GROWTH}× the time, so as dense (plugin's own time only: not built without the plugin). "
+        "Every chart shows a 4–16 month window."
+    )
     results, failures, notes = {}, [], []
 
     def attempt(name: str, function):
@@ -557,8 +672,15 @@ def main(posts=1000, charts=300, charted_posts=150, metrics=40, snapshots=200, r
         work = Path(tmp)
         print("Generating the synthetic sites…")
         base = generate_site(work / "site", posts, charts, charted_posts, metrics, snapshots)
-        big = generate_site(work / "site-big", posts, charts * GROWTH, charted_posts * GROWTH, metrics,
-                            snapshots * GROWTH, span_days=DAYS * GROWTH)
+        big = generate_site(
+            work / "site-big",
+            posts,
+            charts * GROWTH,
+            charted_posts * GROWTH,
+            metrics,
+            snapshots * GROWTH,
+            span_days=DAYS * GROWTH,
+        )
         print("Cold builds (with the plugin, without it, and the 10× site), interleaved:")
         attempt("builds", lambda: measure_builds(base, big, runs, work))
         attempt("figure json", lambda: measure_figure_json(base, count=50, reps=max(5, runs)))
@@ -583,12 +705,16 @@ def main(posts=1000, charts=300, charted_posts=150, metrics=40, snapshots=200, r
         print(f"\nScripts of /{s['page']} (bytes → gzip -9):")
         print("\n".join(f"  {url}: {kb(raw)} → {kb(packed)}" for url, raw, packed in s["scripts"]))
     if br := results.get("browser"):
-        print(f"{br['version']} on {br['page']} (localhost, no throttling): scripts' renderBlockingStatus: "
-              f"{', '.join(br['script_statuses'])}; render-blocking stylesheets: {br['blocking_css']} "
-              "(normal for CSS).")
+        print(
+            f"{br['version']} on {br['page']} (localhost, no throttling): scripts' renderBlockingStatus: "
+            f"{', '.join(br['script_statuses'])}; render-blocking stylesheets: {br['blocking_css']} "
+            "(normal for CSS)."
+        )
     if w := results.get("warm"):
-        print("Warm rebuilds (CACHE_CONTENT, LOAD_CONTENT_CACHE, CONTENT_CACHING_LAYER 'reader'): a paragraph added "
-              f"to one post; then {w['edited']}, checked in the chart's article and CSV.")
+        print(
+            "Warm rebuilds (CACHE_CONTENT, LOAD_CONTENT_CACHE, CONTENT_CACHING_LAYER 'reader'): a paragraph added "
+            f"to one post; then {w['edited']}, checked in the chart's article and CSV."
+        )
     print("\n".join(notes))
     print(f"\nBenchmark took {perf_counter() - started:.0f} s.")
     if failures:

@@ -24,16 +24,48 @@ Europe paix diplomatie indépendance armée frontières solidarité égalité fe
 département banlieue campagne territoire""".split()
 LINKS = "et de du la le les pour avec dans sur contre par entre vers".split()
 CATEGORIES = ("Campagne numérique", "Programme", "Vidéos", "Mobilisation", "International", "Coulisses")
-TAGS = ("réseaux sociaux", "transparence", "YouTube", "bilan", "vidéo", "écologie", "santé", "travail", "Europe",
-        "jeunesse", "meeting", "plateforme", "débat", "presse", "dons", "caravane", "retraites", "logement", "énergie",
-        "démocratie")
-PLATFORMS = (("YouTube", "youtube"), ("Twitter", "twitter"), ("Facebook", "facebook"), ("Instagram", "instagram"),
-             ("Plateforme jlm2017", "plateforme"), ("Sites web", "web"), ("Lettre d'information", "lettre"),
-             ("Mastodon", "mastodon"))
+TAGS = (
+    "réseaux sociaux",
+    "transparence",
+    "YouTube",
+    "bilan",
+    "vidéo",
+    "écologie",
+    "santé",
+    "travail",
+    "Europe",
+    "jeunesse",
+    "meeting",
+    "plateforme",
+    "débat",
+    "presse",
+    "dons",
+    "caravane",
+    "retraites",
+    "logement",
+    "énergie",
+    "démocratie",
+)
+PLATFORMS = (
+    ("YouTube", "youtube"),
+    ("Twitter", "twitter"),
+    ("Facebook", "facebook"),
+    ("Instagram", "instagram"),
+    ("Plateforme jlm2017", "plateforme"),
+    ("Sites web", "web"),
+    ("Lettre d'information", "lettre"),
+    ("Mastodon", "mastodon"),
+)
 TOTAL_LABELS = ("Abonnés", "Soutiens inscrits", "Visites cumulées", "Vues cumulées", "Membres", "Inscrits")
 PERIOD_LABELS = ("Nouveaux abonnés", "Vues du mois", "Visites du mois", "Interactions", "Partages", "Inscriptions")
-SOURCES = ("Bilan chiffré de l'équipe numérique", "Statistiques de la plateforme", "Tableau de bord YouTube Studio",
-           "Statistiques Twitter Analytics", "Facebook Insights", "Relevé manuel de l'équipe")
+SOURCES = (
+    "Bilan chiffré de l'équipe numérique",
+    "Statistiques de la plateforme",
+    "Tableau de bord YouTube Studio",
+    "Statistiques Twitter Analytics",
+    "Facebook Insights",
+    "Relevé manuel de l'équipe",
+)
 COLORS = ("#b3261e", "#d6453d", "#1d8fd6", "#3b5fc0", "#2e7d4f", "#a36a00", "#8e5bd6", "#0c8599")
 
 
@@ -140,12 +172,20 @@ def start_site(folder: Path) -> tuple[Path, Path]:
     return content, stats
 
 
-def generate_site(folder: Path, posts: int = 1000, charts: int = 300, charted_posts: int = 150, metrics: int = 40,
-                  snapshots: int = 200, seed: int = 2017, span_days: int = DAYS) -> SyntheticSite:
+def generate_site(
+    folder: Path,
+    posts: int = 1000,
+    charts: int = 300,
+    charted_posts: int = 150,
+    metrics: int = 40,
+    snapshots: int = 200,
+    seed: int = 2017,
+    span_days: int = DAYS,
+) -> SyntheticSite:
     """Write a synthetic site's content/ and stats/ under `folder`, spread over `span_days` from 2015-01-01."""
     if min(posts, metrics, snapshots, charts) < 1:
         raise ValueError("bench sizes must be at least 1")
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not secrets
     content, stats = start_site(Path(folder))
 
     catalogue, lines = [], ["# Synthetic catalogue for the benchmark."]  # half totals, half periods
@@ -153,8 +193,13 @@ def generate_site(folder: Path, posts: int = 1000, charts: int = 300, charted_po
         for k in range(count):
             name, slug = PLATFORMS[k % len(PLATFORMS)]
             catalogue.append((f"{slug}.{kind}-{k:02d}", kind, k))
-            lines += [f"{slug}.{kind}-{k:02d}:", f"  label: {labels[k % len(labels)]} {name} n° {k + 1}",
-                      f"  kind: {kind}", f"  platform: {name}", f"  unit: {'abonnés' if kind == 'total' else 'vues'}"]
+            lines += [
+                f"{slug}.{kind}-{k:02d}:",
+                f"  label: {labels[k % len(labels)]} {name} n° {k + 1}",
+                f"  kind: {kind}",
+                f"  platform: {name}",
+                f"  unit: {'abonnés' if kind == 'total' else 'vues'}",
+            ]
             lines += [f'  color: "{COLORS[k % len(COLORS)]}"'] if k % 4 != 3 else []
             lines += [f"  description: {sentence(rng, 10)}"] if k % 3 == 0 else []
     (stats / "metrics.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -202,12 +247,23 @@ def generate_site(folder: Path, posts: int = 1000, charts: int = 300, charted_po
         title_words = [rng.choice(WORDS) for _ in range(rng.randint(3, 6))]
         slug = re.sub(r"[^a-z0-9-]", "", f"billet-{i:05d}-{title_words[0]}".translate(str.maketrans("àéè", "aee")))
         post = PostInfo(i, slug, when, content / "posts" / f"{day.isoformat()}-{slug}.md")
-        text_lines = [f"Title: {' '.join(title_words).capitalize()} : {rng.choice(WORDS)} et {rng.choice(WORDS)}",
-                      f"Date: {when:%Y-%m-%d %H:%M}", f"Category: {CATEGORIES[i % len(CATEGORIES)]}",
-                      f"Tags: {', '.join(rng.sample(TAGS, rng.randint(1, 4)))}", f"Slug: {slug}",
-                      f"Summary: {sentence(rng, 18)}", ""]
-        body = [paragraph(rng, 70), f"## {sentence(rng, 5)[:-1].rstrip(' !?')}", paragraph(rng, 80),
-                paragraph(rng, 70), f"## {sentence(rng, 4)[:-1].rstrip(' !?')}", paragraph(rng, 80)]
+        text_lines = [
+            f"Title: {' '.join(title_words).capitalize()} : {rng.choice(WORDS)} et {rng.choice(WORDS)}",
+            f"Date: {when:%Y-%m-%d %H:%M}",
+            f"Category: {CATEGORIES[i % len(CATEGORIES)]}",
+            f"Tags: {', '.join(rng.sample(TAGS, rng.randint(1, 4)))}",
+            f"Slug: {slug}",
+            f"Summary: {sentence(rng, 18)}",
+            "",
+        ]
+        body = [
+            paragraph(rng, 70),
+            f"## {sentence(rng, 5)[:-1].rstrip(' !?')}",
+            paragraph(rng, 80),
+            paragraph(rng, 70),
+            f"## {sentence(rng, 4)[:-1].rstrip(' !?')}",
+            paragraph(rng, 80),
+        ]
         count = charts // charted_posts + (charted[i] < charts % charted_posts) if i in charted else 0
         pieces = body[:1]  # the charts go between paragraphs, after the first one
         for n in range(count):
@@ -226,12 +282,21 @@ def generate_site(folder: Path, posts: int = 1000, charts: int = 300, charted_po
     for slug, title in (("a-propos", "À propos"), ("mentions-legales", "Mentions légales")):
         (content / "pages" / f"{slug}.md").write_text(
             f"Title: {title}\nSlug: {slug}\nSummary: {sentence(rng, 12)}\n\n{paragraph(rng)}\n\n{paragraph(rng)}\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     return SyntheticSite(Path(folder), post_infos, all_charts, snapshot_infos, posts + 2)
 
 
-def make_chart(rng: random.Random, post: PostInfo, number: int, total_ids: list[str], period_ids: list[str],
-               observed: dict[str, set], first: bool, span_days: int = DAYS) -> ChartInfo:
+def make_chart(
+    rng: random.Random,
+    post: PostInfo,
+    number: int,
+    total_ids: list[str],
+    period_ids: list[str],
+    observed: dict[str, set],
+    first: bool,
+    span_days: int = DAYS,
+) -> ChartInfo:
     """Return a chart block of 1–3 metrics of one kind over a 4–16 month window that holds data, like a campaign's."""
     if first:  # a plain line chart of one total metric over all dates: the warm rebuild edits its data
         text = f"metrics: {total_ids[0]}\ntitle: Évolution de référence\ntype: line"
@@ -263,14 +328,20 @@ def write_one_chart_site(folder: Path) -> Path:
     """Write a site with one post holding one chart (1 metric × 12 monthly points); return the post's output path."""
     start_site(folder)
     (folder / "stats" / "metrics.yaml").write_text(
-        'youtube.subscribers:\n  label: Abonnés YouTube\n  kind: total\n  platform: YouTube\n  unit: abonnés\n'
-        '  color: "#d6453d"\n', encoding="utf-8")
+        "youtube.subscribers:\n  label: Abonnés YouTube\n  kind: total\n  platform: YouTube\n  unit: abonnés\n"
+        '  color: "#d6453d"\n',
+        encoding="utf-8",
+    )
     for month in range(1, 13):
         day = month_range(2016, month)[1]
         (folder / "stats" / "snapshots" / f"{day}.yaml").write_text(
             f"date: {day}\nsource: Tableau de bord YouTube Studio\nurl: https://example-campagne.fr/bilans/{day}/\n"
-            f"totals:\n  youtube.subscribers: {12000 + month * month * 1137}\n", encoding="utf-8")
+            f"totals:\n  youtube.subscribers: {12000 + month * month * 1137}\n",
+            encoding="utf-8",
+        )
     (folder / "content" / "posts" / "bench.md").write_text(
         "Title: Un graphique\nDate: 2016-12-31 08:00\nCategory: Bilan\nSlug: bench\n\nLes chiffres.\n\n```chart\n"
-        "metrics: youtube.subscribers\ntitle: Abonnés de la chaîne YouTube en 2016\n```\n", encoding="utf-8")
+        "metrics: youtube.subscribers\ntitle: Abonnés de la chaîne YouTube en 2016\n```\n",
+        encoding="utf-8",
+    )
     return Path("2016/12/bench/index.html")

@@ -41,9 +41,12 @@ class DraftsIndexGenerator(Generator):
         """Write brouillons/index.html listing every draft post and page."""
         if not previewing(self.settings):
             return
-        drafts = sorted(self.context.get("drafts", []) + self.context.get("hidden_articles", [])
-                        + self.context.get("draft_pages", []),
-                        key=lambda item: (item.source_path,))
+        drafts = sorted(
+            self.context.get("drafts", [])
+            + self.context.get("hidden_articles", [])
+            + self.context.get("draft_pages", []),
+            key=lambda item: (item.source_path,),
+        )
         writer.write_file(
             self.settings.get("CAMPAIGN_SITE_DRAFTS_INDEX", "brouillons/index.html"),
             self.get_template("drafts"),

@@ -25,8 +25,9 @@ def metric_block(metric_id: str, label: str, kind: str, decimals: int = 0, **opt
     return "\n".join(lines) + "\n"
 
 
-def add_metric(stats_dir: Path, metric_id: str, label: str, kind: str, decimals: int = 0,
-               **optional: str | None) -> Metric:
+def add_metric(
+    stats_dir: Path, metric_id: str, label: str, kind: str, decimals: int = 0, **optional: str | None
+) -> Metric:
     """Append a metric to the catalogue after checking the whole stats folder with it, as a build would."""
     stats_dir = Path(stats_dir)
     catalogue = stats_dir / "metrics.yaml"
@@ -41,8 +42,10 @@ def add_metric(stats_dir: Path, metric_id: str, label: str, kind: str, decimals:
         shutil.copytree(stats_dir, copy, symlinks=True)
         before = load_stats(copy, display_root=copy.parent).metrics
         if metric_id in before:
-            raise UsageError(f"{stats_dir.name}/metrics.yaml:{before[metric_id].line}:1: metric '{metric_id}'"
-                             " already exists — pick another id, or edit its entry")
+            raise UsageError(
+                f"{stats_dir.name}/metrics.yaml:{before[metric_id].line}:1: metric '{metric_id}'"
+                " already exists — pick another id, or edit its entry"
+            )
         (copy / "metrics.yaml").write_text(new_text, encoding="utf-8")
         metric = load_stats(copy, display_root=copy.parent).metrics[metric_id]
     replace_text(catalogue, new_text)

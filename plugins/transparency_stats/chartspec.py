@@ -35,17 +35,23 @@ METRICS_EXAMPLE = "metrics: [youtube.subscribers, twitter.followers]"
 
 def parse_chart_block(text: str, path: str, line: int, stats: StatsData) -> ChartSpec:
     """Return the chart of a block whose opening fence is on `line` of the post at `path`."""
-    root = expect_map(read_yaml(text.encode("utf-8", "surrogatepass"), path, line), path,
-                      "a chart block", f"start with a line like {METRICS_EXAMPLE}")
+    root = expect_map(
+        read_yaml(text.encode("utf-8", "surrogatepass"), path, line),
+        path,
+        "a chart block",
+        f"start with a line like {METRICS_EXAMPLE}",
+    )
     reject_unknown_keys(root, CHART_KEYS, path, "a chart block")
-    metrics = parse_metric_ids(require(root, "metrics", path, "this chart", f"add a line like {METRICS_EXAMPLE}"),
-                               path, stats)
+    metrics = parse_metric_ids(
+        require(root, "metrics", path, "this chart", f"add a line like {METRICS_EXAMPLE}"), path, stats
+    )
     kind = common_kind(metrics, root.get("metrics"), path, stats)
     start = optional(root, "from", path, lambda node, path: parse_day(node, path, "from"))
     end = optional(root, "to", path, lambda node, path: parse_day(node, path, "to"))
     if start and end and start > end:
-        raise fail(path, root.get("from"), f"from ({start.isoformat()}) is after to ({end.isoformat()})",
-                   "swap the two dates")
+        raise fail(
+            path, root.get("from"), f"from ({start.isoformat()}) is after to ({end.isoformat()})", "swap the two dates"
+        )
     check_figures(metrics, start, end, root, path, stats)
     return ChartSpec(
         metrics=tuple(metric_id for metric_id, _ in metrics),
@@ -92,9 +98,12 @@ def common_kind(metrics: list[tuple[str, YScalar]], entry: YEntry, path: str, st
     kind = stats.metrics[first_id].kind
     for metric_id, scalar in metrics[1:]:
         if stats.metrics[metric_id].kind != kind:
-            raise fail(path, scalar,
-                       f"'{first_id}' is a {kind} metric but '{metric_id}' is a {stats.metrics[metric_id].kind} metric",
-                       "put totals and periods in separate charts")
+            raise fail(
+                path,
+                scalar,
+                f"'{first_id}' is a {kind} metric but '{metric_id}' is a {stats.metrics[metric_id].kind} metric",
+                "put totals and periods in separate charts",
+            )
     return kind
 
 
@@ -107,20 +116,34 @@ def parse_choice(node, path: str, what: str, choices: tuple[str, ...]) -> str:
     return choice
 
 
-def check_figures(metrics: list[tuple[str, YScalar]], start: dt.date | None, end: dt.date | None,
-                  root: YMap, path: str, stats: StatsData) -> None:
+def check_figures(
+    metrics: list[tuple[str, YScalar]],
+    start: dt.date | None,
+    end: dt.date | None,
+    root: YMap,
+    path: str,
+    stats: StatsData,
+) -> None:
     """Refuse a chart where a metric has no figures at all, or none between from and to."""
     for metric_id, scalar in metrics:
         if not stats.series(metric_id):
-            raise fail(path, scalar, f"no figures yet for '{metric_id}'",
-                       "add some to a snapshot in stats/snapshots/, or remove it from the chart")
+            raise fail(
+                path,
+                scalar,
+                f"no figures yet for '{metric_id}'",
+                "add some to a snapshot in stats/snapshots/, or remove it from the chart",
+            )
     empty = [metric_id for metric_id, _ in metrics if not stats.series(metric_id, start, end)]
     if not empty:
         return
     names = ", ".join(f"'{metric_id}'" for metric_id in empty)
     spans = "; ".join(f"'{metric_id}' has figures {span(stats, metric_id)}" for metric_id in empty)
-    raise fail(path, root.get("from") or root.get("to"), f"no figures for {names} {window(start, end)}",
-               f"{spans}: widen from/to")
+    raise fail(
+        path,
+        root.get("from") or root.get("to"),
+        f"no figures for {names} {window(start, end)}",
+        f"{spans}: widen from/to",
+    )
 
 
 def window(start: dt.date | None, end: dt.date | None) -> str:

@@ -108,7 +108,14 @@ def observations_json(stats: StatsData) -> str:
         for m in stats.metrics.values()
     }
     snapshots = [
-        {"file": s.filename, "date": s.date.isoformat(), "source": s.source, "url": s.url, "note": s.note, "sha256": s.sha256}
+        {
+            "file": s.filename,
+            "date": s.date.isoformat(),
+            "source": s.source,
+            "url": s.url,
+            "note": s.note,
+            "sha256": s.sha256,
+        }
         for s in stats.snapshots
     ]
 
@@ -118,10 +125,15 @@ def observations_json(stats: StatsData) -> str:
     observations = (observation_record(stats, o, corrected_by) for o, corrected_by in all_observations(stats))
     corrections = (correction_record(c) for c in stats.corrections)
     return (
-        '{"metrics": ' + json.dumps(metrics, ensure_ascii=False)
-        + ',\n"observations": [\n' + lines(observations)
-        + '\n],\n"snapshots": [\n' + lines(snapshots)
-        + '\n],\n"corrections": [\n' + lines(corrections) + "\n]}\n"
+        '{"metrics": '
+        + json.dumps(metrics, ensure_ascii=False)
+        + ',\n"observations": [\n'
+        + lines(observations)
+        + '\n],\n"snapshots": [\n'
+        + lines(snapshots)
+        + '\n],\n"corrections": [\n'
+        + lines(corrections)
+        + "\n]}\n"
     )
 
 

@@ -69,4 +69,3 @@ class Problems:
             raise self.errors[0]
         if self.errors:
             raise StatsErrors(self.errors)
-

@@ -134,8 +134,12 @@ def parse_url(node, path: str) -> str:
     """Return an absolute http:// or https:// address."""
     url = parse_text(node, path, "url")
     if not url.lower().startswith(("http://", "https://")):
-        raise fail(path, node, f"url must start with http:// or https://, found {quote(url)}",
-                   "copy the full address from the browser")
+        raise fail(
+            path,
+            node,
+            f"url must start with http:// or https://, found {quote(url)}",
+            "copy the full address from the browser",
+        )
     if any(character <= " " or character == "\x7f" for character in url):
         raise fail(path, node, "url contains spaces or invisible characters", "copy the full address from the browser")
     try:
@@ -151,10 +155,10 @@ def parse_url(node, path: str) -> str:
 def parse_color(node, path: str) -> str:
     """Return a `#rgb` or `#rrggbb` color."""
     if isinstance(node, YScalar) and node.plain and node.text == "":
-        raise fail(path, node, "color is empty", "an unquoted # starts a comment: write it in quotes, like \"#1f77b4\"")
+        raise fail(path, node, "color is empty", 'an unquoted # starts a comment: write it in quotes, like "#1f77b4"')
     color = parse_text(node, path, "color")
     if not COLOR.fullmatch(color):
-        raise fail(path, node, f"{quote(color)} is not a color", "write #rgb or #rrggbb in quotes, like \"#1f77b4\"")
+        raise fail(path, node, f"{quote(color)} is not a color", 'write #rgb or #rrggbb in quotes, like "#1f77b4"')
     return color
 
 
@@ -214,8 +218,9 @@ def parse_figure(node, path: str, decimals: int | None = None, metric_id: str = 
     reject_unknown_keys(node, FIGURE_KEYS, path, "a figure")
     amounts = [entry for entry in node.entries if entry.key != "fall"]
     if len(amounts) != 1:
-        raise fail(path, node, "a figure takes exactly one of value:, at_least: or about:",
-                   "write it like {at_least: 1000}")
+        raise fail(
+            path, node, "a figure takes exactly one of value:, at_least: or about:", "write it like {at_least: 1000}"
+        )
     entry = amounts[0]
     bound = "exact" if entry.key == "value" else entry.key
     return Value(parse_number(entry.value, path, decimals, metric_id), bound), optional_text(node, "fall", path)
@@ -231,8 +236,9 @@ def parse_number(node, path: str, decimals: int | None = None, metric_id: str = 
     if not match:
         raise fail(path, node, *number_problem(node.text))
     if len(match.group(1)) > len(str(MAX_VALUE)) or Decimal(node.text) > MAX_VALUE:
-        raise fail(path, node, f"{quote(node.text, 20)} is beyond a sane bound",
-                   f"figures above {MAX_VALUE} are surely a typo")
+        raise fail(
+            path, node, f"{quote(node.text, 20)} is beyond a sane bound", f"figures above {MAX_VALUE} are surely a typo"
+        )
     if decimals is not None and match.group(2):
         check_decimals(node, path, match.group(1), match.group(2)[1:], decimals, metric_id)
     return float(node.text) if match.group(2) else int(node.text)
@@ -243,20 +249,32 @@ def check_decimals(node: YScalar, path: str, whole: str, fraction: str, decimals
     significant = fraction.rstrip("0")
     if decimals == 0 and len(fraction) == 3:
         meant = f", or {whole}.0 if you mean {whole}" if not significant else ""
-        raise fail(path, node, f"{quote(node.text)} is ambiguous",
-                   f"write {whole}{fraction} (digits only){meant}: '{metric_id}' counts whole units")
+        raise fail(
+            path,
+            node,
+            f"{quote(node.text)} is ambiguous",
+            f"write {whole}{fraction} (digits only){meant}: '{metric_id}' counts whole units",
+        )
     if len(significant) > decimals:
         allowed = "whole units" if decimals == 0 else f"at most {decimals} decimal(s)"
-        raise fail(path, node, f"{quote(node.text)} has more decimals than '{metric_id}' allows ({allowed})",
-                   f"round it, or set 'decimals: {len(significant)}' for this metric in stats/metrics.yaml")
+        raise fail(
+            path,
+            node,
+            f"{quote(node.text)} has more decimals than '{metric_id}' allows ({allowed})",
+            f"round it, or set 'decimals: {len(significant)}' for this metric in stats/metrics.yaml",
+        )
 
 
 def parse_decimals(node, path: str) -> int:
     """Return how many digits a metric allows after the point (0 to MAX_DECIMALS)."""
     text = parse_text(node, path, "decimals")
     if not (isinstance(node, YScalar) and node.plain and text.isdigit() and int(text) <= MAX_DECIMALS):
-        raise fail(path, node, f"decimals must be a whole number from 0 to {MAX_DECIMALS}, found {quote(text)}",
-                   "write 0 for counts of people, 1 or 2 for rates")
+        raise fail(
+            path,
+            node,
+            f"decimals must be a whole number from 0 to {MAX_DECIMALS}, found {quote(text)}",
+            "write 0 for counts of people, 1 or 2 for rates",
+        )
     return int(text)
 
 

@@ -34,11 +34,13 @@ def resolve_inside(path: Path, root: Path, shown: str, missing: str, hint: str) 
     except FileNotFoundError:
         raise StatsError(shown, 1, 1, missing if not os.path.islink(path) else "broken link", hint) from None
     except (OSError, RuntimeError) as error:
-        raise StatsError(shown, 1, 1, f"cannot open this path ({error.__class__.__name__})",
-                         "replace it with a plain file") from None
+        raise StatsError(
+            shown, 1, 1, f"cannot open this path ({error.__class__.__name__})", "replace it with a plain file"
+        ) from None
     if not real.is_relative_to(root):
-        raise StatsError(shown, 1, 1, "this link leads outside the stats folder",
-                         "replace the link with a copy of the file")
+        raise StatsError(
+            shown, 1, 1, "this link leads outside the stats folder", "replace the link with a copy of the file"
+        )
     return real
 
 
@@ -60,15 +62,21 @@ def read_file(path: Path, root: Path, shown: str, missing: str, hint: str) -> by
 
 def snapshot_names(folder: Path, root: Path, shown: str) -> list[str]:
     """List the snapshot file names of `folder`, sorted."""
-    real = resolve_inside(folder, root, shown, "missing snapshots folder",
-                          f"create the folder {shown}/ (it may stay empty)")
+    real = resolve_inside(
+        folder, root, shown, "missing snapshots folder", f"create the folder {shown}/ (it may stay empty)"
+    )
     if not real.is_dir():
         raise StatsError(shown, 1, 1, "not a folder", f"{shown} must be a folder of snapshot files")
     names = sorted(name for name in os.listdir(real) if name.endswith(SNAPSHOT_SUFFIXES) and not name.startswith("."))
     for name in names:
         if not name.isprintable() or name != name.encode("utf-8", "replace").decode("utf-8"):
-            raise StatsError(f"{shown}/{name!r}", 1, 1, "odd characters in this file name",
-                             "rename it with letters, digits and dashes, like 2016-12-23.yaml")
+            raise StatsError(
+                f"{shown}/{name!r}",
+                1,
+                1,
+                "odd characters in this file name",
+                "rename it with letters, digits and dashes, like 2016-12-23.yaml",
+            )
     return names
 
 

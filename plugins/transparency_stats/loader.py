@@ -36,8 +36,13 @@ def load_stats(stats_dir: str | Path, display_root: str | Path | None = None) ->
     problems = Problems()
 
     catalogue_path = display_path(stats_dir / "metrics.yaml", display_root)
-    files[catalogue_path] = read_file(stats_dir / "metrics.yaml", root, catalogue_path,
-                                      "missing metrics catalogue", "create it; write {} if there are no metrics yet")
+    files[catalogue_path] = read_file(
+        stats_dir / "metrics.yaml",
+        root,
+        catalogue_path,
+        "missing metrics catalogue",
+        "create it; write {} if there are no metrics yet",
+    )
     catalogue, broken_ids = parse_catalogue(files[catalogue_path], catalogue_path, problems)
 
     parsed: list[ParsedSnapshot] = []
@@ -46,8 +51,9 @@ def load_stats(stats_dir: str | Path, display_root: str | Path | None = None) ->
         path = display_path(folder / name, display_root)
         with problems.collect():
             files[path] = read_file(folder / name, root, path, "file not found", "")
-            snapshot = parse_snapshot(files[path], path, name, catalogue, catalogue_path, problems,
-                                      frozenset(broken_ids))
+            snapshot = parse_snapshot(
+                files[path], path, name, catalogue, catalogue_path, problems, frozenset(broken_ids)
+            )
             if snapshot is not None:
                 parsed.append(snapshot)
 
@@ -67,8 +73,9 @@ def load_stats(stats_dir: str | Path, display_root: str | Path | None = None) ->
 # Merging
 
 
-def merge_figures(parsed: list[ParsedSnapshot], catalogue: dict[str, Metric],
-                  problems: Problems) -> tuple[dict[str, tuple[Observation, ...]], list[Correction]]:
+def merge_figures(
+    parsed: list[ParsedSnapshot], catalogue: dict[str, Metric], problems: Problems
+) -> tuple[dict[str, tuple[Observation, ...]], list[Correction]]:
     """Merge every snapshot's figures in date order, applying corrections; two values for one figure is an error."""
     kept: dict[tuple[str, dt.date, dt.date], Observation] = {}
     corrections: list[Correction] = []
@@ -76,12 +83,17 @@ def merge_figures(parsed: list[ParsedSnapshot], catalogue: dict[str, Metric],
         for observation, column, _ in item.figures:
             first = kept.setdefault((observation.metric, observation.start, observation.end), observation)
             if first.value != observation.value:
-                problems.errors.append(StatsError(
-                    observation.snapshot.path, observation.line, column,
-                    f"'{observation.metric}' {when(observation)} is {show_value(observation.value)} here"
-                    f" but {show_value(first.value)} in {first.snapshot.path}:{first.line}",
-                    "keep one value, or correct the published figure in the open under 'corrections:', with a reason",
-                ))
+                problems.errors.append(
+                    StatsError(
+                        observation.snapshot.path,
+                        observation.line,
+                        column,
+                        f"'{observation.metric}' {when(observation)} is {show_value(observation.value)} here"
+                        f" but {show_value(first.value)} in {first.snapshot.path}:{first.line}",
+                        "keep one value, or correct the published figure in the open under 'corrections:',"
+                        " with a reason",
+                    )
+                )
         for request in item.corrections:
             with problems.collect():
                 correction = apply_correction(request, kept)
@@ -89,8 +101,9 @@ def merge_figures(parsed: list[ParsedSnapshot], catalogue: dict[str, Metric],
     by_metric: dict[str, list[Observation]] = {metric_id: [] for metric_id in catalogue}
     for observation in kept.values():
         by_metric[observation.metric].append(observation)
-    observations = {metric_id: tuple(sorted(found, key=lambda o: (o.start, o.end)))
-                    for metric_id, found in by_metric.items()}
+    observations = {
+        metric_id: tuple(sorted(found, key=lambda o: (o.start, o.end))) for metric_id, found in by_metric.items()
+    }
     return observations, corrections
 
 
@@ -101,20 +114,33 @@ def apply_correction(request: CorrectionRequest, kept: dict) -> Correction:
     current = kept.get(key)
     where = (new.snapshot.path, new.line, request.column)
     if current is None:
-        raise StatsError(*where, f"no earlier figure of '{new.metric}' {when(new)} to correct",
-                         "corrections fix figures of earlier snapshots; a new figure goes under totals: or periods:")
+        raise StatsError(
+            *where,
+            f"no earlier figure of '{new.metric}' {when(new)} to correct",
+            "corrections fix figures of earlier snapshots; a new figure goes under totals: or periods:",
+        )
     if current.snapshot.filename == new.snapshot.filename:
-        raise StatsError(*where, f"this snapshot corrects its own figure of '{new.metric}' {when(new)}",
-                         "change the figure itself: it was never published from another file")
+        raise StatsError(
+            *where,
+            f"this snapshot corrects its own figure of '{new.metric}' {when(new)}",
+            "change the figure itself: it was never published from another file",
+        )
     if current.value == new.value:
-        raise StatsError(*where, f"'{new.metric}' {when(new)} is already {show_value(new.value)}"
-                         f" ({current.snapshot.path}:{current.line})", "remove this correction")
+        raise StatsError(
+            *where,
+            f"'{new.metric}' {when(new)} is already {show_value(new.value)} ({current.snapshot.path}:{current.line})",
+            "remove this correction",
+        )
     kept[key] = new
     return Correction(old=current, new=new, reason=request.reason)
 
 
-def check_falls(observations: dict[str, tuple[Observation, ...]], catalogue: dict[str, Metric],
-                parsed: list[ParsedSnapshot], problems: Problems) -> None:
+def check_falls(
+    observations: dict[str, tuple[Observation, ...]],
+    catalogue: dict[str, Metric],
+    parsed: list[ParsedSnapshot],
+    problems: Problems,
+) -> None:
     """Refuse a total that falls below half its previous figure, unless the fall is declared with its reason."""
     columns = {(f.observation.snapshot.path, f.observation.line): f.column for item in parsed for f in item.figures}
     for metric_id, series in observations.items():
@@ -122,14 +148,18 @@ def check_falls(observations: dict[str, tuple[Observation, ...]], catalogue: dic
             continue
         for previous, current in zip(series, series[1:], strict=False):  # consecutive pairs
             if current.note is None and current.value.amount * 2 < previous.value.amount:
-                problems.errors.append(StatsError(
-                    current.snapshot.path, current.line, columns.get((current.snapshot.path, current.line), 1),
-                    f"'{metric_id}' falls from {show_value(previous.value)} {when(previous)}"
-                    f" ({previous.snapshot.path}:{previous.line}) to {show_value(current.value)} {when(current)},"
-                    " less than half",
-                    "check the figure (a dot is not a thousands separator: write 210000); if the fall is real,"
-                    f" write it {{value: {current.value.amount}, fall: why it fell}} and the reason is published",
-                ))
+                problems.errors.append(
+                    StatsError(
+                        current.snapshot.path,
+                        current.line,
+                        columns.get((current.snapshot.path, current.line), 1),
+                        f"'{metric_id}' falls from {show_value(previous.value)} {when(previous)}"
+                        f" ({previous.snapshot.path}:{previous.line}) to {show_value(current.value)} {when(current)},"
+                        " less than half",
+                        "check the figure (a dot is not a thousands separator: write 210000); if the fall is real,"
+                        f" write it {{value: {current.value.amount}, fall: why it fell}} and the reason is published",
+                    )
+                )
 
 
 def when(observation: Observation) -> str:

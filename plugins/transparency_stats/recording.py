@@ -1,4 +1,4 @@
-"""Record figures without opening YAML: `--set` arguments and CSV rows become clean snapshots, checked as a build would."""
+"""Record figures without opening YAML: --set arguments and CSV rows become clean snapshots, checked as a build."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def parse_fall(text: str) -> tuple[str, str]:
     """Return (metric, reason) of one `--fall` argument, e.g. "youtube.subscribers=Chaîne recréée"."""
     metric, equals, reason = text.partition("=")
     if not equals or not metric.strip() or not reason.strip():
-        raise UsageError(f"--fall {text!r}: write METRIC=REASON, like youtube.subscribers=\"Chaîne recréée\"")
+        raise UsageError(f'--fall {text!r}: write METRIC=REASON, like youtube.subscribers="Chaîne recréée"')
     return metric.strip(), reason.strip()
 
 
@@ -71,8 +71,9 @@ def yaml_value(figure: FigureInput) -> str:
     return f"{{{figure.bound}: {figure.value}}}"
 
 
-def snapshot_text(date: dt.date, source: str, figures: list[FigureInput], url: str | None = None,
-                  note: str | None = None) -> str:
+def snapshot_text(
+    date: dt.date, source: str, figures: list[FigureInput], url: str | None = None, note: str | None = None
+) -> str:
     """Return a clean snapshot file: its header, then totals and periods in the order typed (no comments)."""
     lines = [f"date: {date.isoformat()}", f"source: {yaml_text(source)}"]
     if url:
@@ -124,8 +125,10 @@ def check_new_files(stats_dir: Path, files: dict[str, str]) -> StatsData:
         for name, text in files.items():
             target = copy / "snapshots" / name
             if target.exists():
-                raise UsageError(f"{stats_dir.name}/snapshots/{name}: already exists — published snapshots are never"
-                                 " changed; pick another --name")
+                raise UsageError(
+                    f"{stats_dir.name}/snapshots/{name}: already exists — published snapshots are never"
+                    " changed; pick another --name"
+                )
             target.write_text(text, encoding="utf-8")
         return load_stats(copy, display_root=copy.parent)
 
@@ -156,8 +159,11 @@ class Change:
     @property
     def is_fall(self) -> bool:
         """Tell whether a total goes down."""
-        return self.previous is not None and self.new.start == self.new.end and (
-            self.new.value.amount < self.previous.value.amount)
+        return (
+            self.previous is not None
+            and self.new.start == self.new.end
+            and (self.new.value.amount < self.previous.value.amount)
+        )
 
 
 def changes(stats: StatsData, filenames: set[str]) -> list[Change]:
@@ -182,7 +188,6 @@ def describe(change: Change, stats: StatsData) -> str:
     if change.previous is None:
         return f"{head} — premier chiffre de cette métrique"
     return f"{head} — {describe_change(change.previous, new)}"
-
 
 
 # CSV imports
@@ -228,8 +233,15 @@ def read_csv_figures(path: str, text: str, names: dict[str, str]) -> list[CsvFig
         if names[field] in header:
             positions[field] = header.index(names[field])
         elif field in ("date", "metric", "value"):
-            problems.errors.append(StatsError(path, 1, 1, f"no column {names[field]!r}",
-                                              f"add it to the header, or name it with --columns {field}=…"))
+            problems.errors.append(
+                StatsError(
+                    path,
+                    1,
+                    1,
+                    f"no column {names[field]!r}",
+                    f"add it to the header, or name it with --columns {field}=…",
+                )
+            )
     problems.raise_any()
     figures = []
     for line, row in enumerate(rows[1:], start=2):
@@ -239,12 +251,15 @@ def read_csv_figures(path: str, text: str, names: dict[str, str]) -> list[CsvFig
             figures.append(read_csv_row(path, line, row, positions))
     problems.raise_any()
     if not figures:
-        raise StatsError(path, 2, 1, "no figures in this file", "add one row per figure: 2017-02-01,youtube.subscribers,210000")
+        raise StatsError(
+            path, 2, 1, "no figures in this file", "add one row per figure: 2017-02-01,youtube.subscribers,210000"
+        )
     return figures
 
 
 def read_csv_row(path: str, line: int, row: list[str], positions: dict[str, int]) -> CsvFigure:
     """Return the figure of one CSV row."""
+
     def cell(field: str) -> str:
         index = positions.get(field)
         return row[index].strip() if index is not None and index < len(row) else ""
@@ -252,22 +267,34 @@ def read_csv_row(path: str, line: int, row: list[str], positions: dict[str, int]
     columns = {field: index + 1 for field, index in positions.items()}
     for field in ("date", "metric", "value"):
         if not cell(field):
-            raise StatsError(path, line, columns[field], f"the {field} cell is empty",
-                             "fill in every row's date, metric and value")
+            raise StatsError(
+                path, line, columns[field], f"the {field} cell is empty", "fill in every row's date, metric and value"
+            )
     try:
         date = dt.date.fromisoformat(cell("date"))
     except ValueError:
-        raise StatsError(path, line, columns["date"], f"{cell('date')!r} is not a date",
-                         "write it as YYYY-MM-DD, like 2017-02-01") from None
+        raise StatsError(
+            path, line, columns["date"], f"{cell('date')!r} is not a date", "write it as YYYY-MM-DD, like 2017-02-01"
+        ) from None
     bound = CSV_BOUNDS.get(cell("bound"))
     if bound is None:
-        raise StatsError(path, line, columns["bound"], f"bound {cell('bound')!r} is unknown",
-                         "leave it empty for an exact figure, or write at_least or about")
+        raise StatsError(
+            path,
+            line,
+            columns["bound"],
+            f"bound {cell('bound')!r} is unknown",
+            "leave it empty for an exact figure, or write at_least or about",
+        )
     start, end = cell("start"), cell("end")
     if bool(start) != bool(end):
         missing = "end" if start else "start"
-        raise StatsError(path, line, columns.get(missing, 1), f"a period needs both start and end, {missing} is empty",
-                         "fill in both for a count over a period, or neither for a total")
+        raise StatsError(
+            path,
+            line,
+            columns.get(missing, 1),
+            f"a period needs both start and end, {missing} is empty",
+            "fill in both for a count over a period, or neither for a total",
+        )
     period = None
     if start:
         period = start if start == end else f"{start}..{end}"
@@ -287,8 +314,9 @@ def whole_month(start: str, end: str) -> str | None:
     return first.strftime("%Y-%m") if is_whole_month(first, last) else None
 
 
-def import_plan(figures: list[CsvFigure], source: str, url: str | None, note: str | None,
-                suffix: str = "import") -> tuple[dict[str, str], dict[tuple[str, int], CsvFigure]]:
+def import_plan(
+    figures: list[CsvFigure], source: str, url: str | None, note: str | None, suffix: str = "import"
+) -> tuple[dict[str, str], dict[tuple[str, int], CsvFigure]]:
     """Return one snapshot text per date, and where each written figure line comes from in the CSV."""
     by_date: dict[dt.date, list[CsvFigure]] = {}
     for item in figures:
@@ -321,11 +349,12 @@ def argument_error(error: StatsError, text: str, lines: dict[int, str], header: 
     return f"{where}: {error.message}{hint}"
 
 
-def csv_location(error: StatsError, csv_path: str, origins: dict[tuple[str, int], CsvFigure],
-                 stats_name: str = "stats") -> StatsError:
+def csv_location(
+    error: StatsError, csv_path: str, origins: dict[tuple[str, int], CsvFigure], stats_name: str = "stats"
+) -> StatsError:
     """Point a build error about a written snapshot back at the CSV row and cell it came from."""
     prefix = f"{stats_name}/snapshots/"
-    name = error.path[len(prefix):] if error.path.startswith(prefix) else None
+    name = error.path[len(prefix) :] if error.path.startswith(prefix) else None
     item = origins.get((name, error.line)) if name else None
     if item is None:
         return error
@@ -334,4 +363,3 @@ def csv_location(error: StatsError, csv_path: str, origins: dict[tuple[str, int]
     else:
         field = "metric" if item.figure.period is None else "start"
     return StatsError(csv_path, item.line, item.columns.get(field, 1), error.message, error.hint)
-

@@ -38,7 +38,9 @@ def monthly_gaps(series: tuple[Observation, ...]) -> list[str]:
 
     months = sorted({month_index(o.start) for o in series if is_whole_month(o.start, o.end)})
     present = set(months)
-    return [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(months[0], months[-1]) if m not in present] if months else []
+    return (
+        [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(months[0], months[-1]) if m not in present] if months else []
+    )
 
 
 def metric_reports(stats: StatsData, today: dt.date, stale_days: int = STALE_DAYS) -> list[MetricReport]:

@@ -58,8 +58,15 @@ class ParsedSnapshot(NamedTuple):
     corrections: list[CorrectionRequest]
 
 
-def parse_snapshot(data: bytes, path: str, filename: str, catalogue: dict[str, Metric], catalogue_path: str,
-                   problems: Problems, broken_ids: frozenset[str] = frozenset()) -> ParsedSnapshot | None:
+def parse_snapshot(
+    data: bytes,
+    path: str,
+    filename: str,
+    catalogue: dict[str, Metric],
+    catalogue_path: str,
+    problems: Problems,
+    broken_ids: frozenset[str] = frozenset(),
+) -> ParsedSnapshot | None:
     """Return one snapshot file, or None when its date or source is unusable; every problem goes to `problems`."""
     check_template_lines(data, path, problems)
     root = expect_map(read_yaml(data, path), path, "a snapshot", "start with 'date: YYYY-MM-DD'")
@@ -68,8 +75,13 @@ def parse_snapshot(data: bytes, path: str, filename: str, catalogue: dict[str, M
     header = {}
     for key, parse in (("date", parse_date), ("source", parse_source), ("url", None), ("note", None)):
         with problems.collect():
-            header[key] = parse(root, path) if parse else optional(
-                root, key, path, parse_url if key == "url" else lambda node, path: parse_text(node, path, "note"))
+            header[key] = (
+                parse(root, path)
+                if parse
+                else optional(
+                    root, key, path, parse_url if key == "url" else lambda node, path: parse_text(node, path, "note")
+                )
+            )
     if "date" not in header or "source" not in header:
         return None
     header.setdefault("url", None)
@@ -88,8 +100,9 @@ def parse_snapshot(data: bytes, path: str, filename: str, catalogue: dict[str, M
         with problems.collect():
             corrections = parse_corrections(entry, context)
     if not (figures or corrections or root.get("totals") or root.get("periods")):
-        problems.errors.append(fail(path, root, "this snapshot has no figures",
-                                    "add totals: or periods: with at least one figure"))
+        problems.errors.append(
+            fail(path, root, "this snapshot has no figures", "add totals: or periods: with at least one figure")
+        )
     return ParsedSnapshot(snapshot, figures, corrections)
 
 
@@ -109,9 +122,15 @@ def check_template_lines(data: bytes, path: str, problems: Problems) -> None:
     for number, line in enumerate(data.decode("utf-8", "replace").splitlines(), start=1):
         column = line.find(TEMPLATE_MARK)
         if column >= 0:
-            problems.errors.append(StatsError(
-                path, number, column + 1, f"this line is still the template's instruction ({quote(line.strip(), 50)})",
-                f"fill it in and remove '{TEMPLATE_MARK}', or delete the line"))
+            problems.errors.append(
+                StatsError(
+                    path,
+                    number,
+                    column + 1,
+                    f"this line is still the template's instruction ({quote(line.strip(), 50)})",
+                    f"fill it in and remove '{TEMPLATE_MARK}', or delete the line",
+                )
+            )
 
 
 def parse_date(root: YMap, path: str) -> dt.date:
@@ -124,8 +143,12 @@ def parse_source(root: YMap, path: str) -> str:
     node = require(root, "source", path, "this snapshot", "add 'source: ...' saying where the figures come from").value
     source = parse_text(node, path, "source")
     if PLACEHOLDER_SOURCE.match(source):
-        raise fail(path, node, f"the source is still the template's placeholder ({quote(source)})",
-                   "say where the figures come from, like 'Statistiques YouTube Studio'")
+        raise fail(
+            path,
+            node,
+            f"the source is still the template's placeholder ({quote(source)})",
+            "say where the figures come from, like 'Statistiques YouTube Studio'",
+        )
     return source
 
 
@@ -171,8 +194,9 @@ def period_figures(item: YEntry, metric: Metric, context: Context) -> list[Figur
     path = context.path
     if is_empty(item.value):
         raise fail(path, item, f"'{item.key}' has no periods", "add one per line below it, like 2016-12: 1200")
-    periods = expect_map(item.value, path, f"the periods of '{item.key}'",
-                         "write one period per line below it, like 2016-12: 1200")
+    periods = expect_map(
+        item.value, path, f"the periods of '{item.key}'", "write one period per line below it, like 2016-12: 1200"
+    )
     figures = []
     for period in periods.entries:
         with context.problems.collect():
@@ -180,7 +204,9 @@ def period_figures(item: YEntry, metric: Metric, context: Context) -> list[Figur
             check_period_is_over(period, start, end, context)
             value, fall = parse_figure(period.value, path, metric.decimals, metric.id)
             if fall is not None:
-                raise fail(path, period, "'fall:' is for totals only", "a count over a period may go down; remove 'fall:'")
+                raise fail(
+                    path, period, "'fall:' is for totals only", "a count over a period may go down; remove 'fall:'"
+                )
             observation = Observation(item.key, start, end, value, context.snapshot, period.line)
             figures.append(Figure(observation, period.column))
     return figures
@@ -192,10 +218,18 @@ def check_period_is_over(entry: YEntry, start: dt.date, end: dt.date, context: C
     if end <= day:
         return
     if start > day:
-        raise fail(context.path, entry, f"period '{entry.key}' starts after this snapshot's date ({day.isoformat()})",
-                   "check the period, or the snapshot's date")
-    raise fail(context.path, entry, f"period '{entry.key}' is not over on this snapshot's date ({day.isoformat()})",
-               f"write the days counted so far, like {start.isoformat()}..{day.isoformat()}")
+        raise fail(
+            context.path,
+            entry,
+            f"period '{entry.key}' starts after this snapshot's date ({day.isoformat()})",
+            "check the period, or the snapshot's date",
+        )
+    raise fail(
+        context.path,
+        entry,
+        f"period '{entry.key}' is not over on this snapshot's date ({day.isoformat()})",
+        f"write the days counted so far, like {start.isoformat()}..{day.isoformat()}",
+    )
 
 
 def check_metric(item: YEntry, kind: str, context: Context) -> Metric | None:
@@ -207,9 +241,12 @@ def check_metric(item: YEntry, kind: str, context: Context) -> Metric | None:
         raise fail(context.path, item, f"unknown metric {quote(item.key)}", unknown_metric_hint(item.key, context))
     if metric.kind != kind:
         section = "periods" if metric.kind == "period" else "totals"
-        raise fail(context.path, item,
-                   f"'{item.key}' is a {metric.kind} metric (see {context.catalogue_path}:{metric.line})",
-                   f"move it under {section}:")
+        raise fail(
+            context.path,
+            item,
+            f"'{item.key}' is a {metric.kind} metric (see {context.catalogue_path}:{metric.line})",
+            f"move it under {section}:",
+        )
     return metric
 
 
@@ -235,25 +272,47 @@ def parse_correction(node, context: Context) -> CorrectionRequest:
     path, snapshot = context.path, context.snapshot
     fields = expect_map(node, path, "a correction", f"write it like {CORRECTION_EXAMPLE}")
     reject_unknown_keys(fields, CORRECTION_KEYS, path, "a correction")
-    metric_entry = require(fields, "metric", path, "this correction", "name the metric, like metric: youtube.subscribers")
+    metric_entry = require(
+        fields, "metric", path, "this correction", "name the metric, like metric: youtube.subscribers"
+    )
     metric_id = parse_text(metric_entry.value, path, "metric")
     metric = context.catalogue.get(metric_id)
     if metric is None:
-        raise fail(path, metric_entry.value, f"unknown metric {quote(metric_id)}",
-                   unknown_metric_hint(metric_id, context))
+        raise fail(
+            path, metric_entry.value, f"unknown metric {quote(metric_id)}", unknown_metric_hint(metric_id, context)
+        )
     if metric.kind == "total":
-        start = end = parse_day(require(fields, "date", path, "this correction of a total",
-                                        "name the day of the figure, like date: 2016-12-23").value, path)
+        start = end = parse_day(
+            require(
+                fields, "date", path, "this correction of a total", "name the day of the figure, like date: 2016-12-23"
+            ).value,
+            path,
+        )
     else:
-        period = require(fields, "period", path, "this correction of a period metric",
-                         "name the period of the figure, like period: 2016-12")
-        start, end = parse_period(YEntry(parse_text(period.value, path, "period"), period.value.line,
-                                         period.value.column, period.value), path)
-    value, fall = parse_figure(require(fields, "value", path, "this correction", "give the right figure, like value: 146000").value,
-                               path, metric.decimals, metric.id)
+        period = require(
+            fields,
+            "period",
+            path,
+            "this correction of a period metric",
+            "name the period of the figure, like period: 2016-12",
+        )
+        start, end = parse_period(
+            YEntry(parse_text(period.value, path, "period"), period.value.line, period.value.column, period.value), path
+        )
+    value, fall = parse_figure(
+        require(fields, "value", path, "this correction", "give the right figure, like value: 146000").value,
+        path,
+        metric.decimals,
+        metric.id,
+    )
     if fall is not None:
         raise fail(path, fields, "a correction takes its reason in 'reason:'", "remove 'fall:'")
-    reason = parse_text(require(fields, "reason", path, "this correction",
-                                "say why the figure was wrong, like reason: Erreur de saisie").value, path, "reason")
+    reason = parse_text(
+        require(
+            fields, "reason", path, "this correction", "say why the figure was wrong, like reason: Erreur de saisie"
+        ).value,
+        path,
+        "reason",
+    )
     observation = Observation(metric.id, start, end, value, snapshot, fields.line, reason)
     return CorrectionRequest(observation, fields.column, reason)

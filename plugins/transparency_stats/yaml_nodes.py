@@ -82,8 +82,9 @@ Node = YMap | YList | YScalar
 def load(data: bytes, path: str, line_offset: int = 0) -> Node:
     """Parse one YAML document from `data`; lines are shifted by `line_offset`."""
     if len(data) > MAX_BYTES:
-        raise StatsError(path, 1 + line_offset, 1, f"file is too large ({len(data)} bytes)",
-                         f"keep it under {MAX_BYTES} bytes")
+        raise StatsError(
+            path, 1 + line_offset, 1, f"file is too large ({len(data)} bytes)", f"keep it under {MAX_BYTES} bytes"
+        )
     text = decode(data, path, line_offset)
     check_characters(text, path, line_offset)
     try:
@@ -93,21 +94,27 @@ def load(data: bytes, path: str, line_offset: int = 0) -> Node:
     except yaml.YAMLError as error:
         raise syntax_error(text, error, path, line_offset) from None
     except Exception as error:  # noqa: BLE001 - any parser crash is bad input to the volunteer
-        raise StatsError(path, 1 + line_offset, 1, f"could not read this YAML ({type(error).__name__})",
-                         "check the syntax of the file") from None
+        raise StatsError(
+            path,
+            1 + line_offset,
+            1,
+            f"could not read this YAML ({type(error).__name__})",
+            "check the syntax of the file",
+        ) from None
 
 
 def decode(data: bytes, path: str, line_offset: int = 0) -> str:
     """Decode UTF-8 (an optional BOM is dropped), locating the first bad byte."""
     if data.startswith(BOM):
-        data = data[len(BOM):]
+        data = data[len(BOM) :]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         before = data[: error.start].decode("utf-8", "replace")
         line, column = locate(before, len(before))
-        raise StatsError(path, line + line_offset, column, "text is not valid UTF-8",
-                         "save the file with the UTF-8 encoding") from None
+        raise StatsError(
+            path, line + line_offset, column, "text is not valid UTF-8", "save the file with the UTF-8 encoding"
+        ) from None
 
 
 def check_characters(text: str, path: str, line_offset: int = 0) -> None:
@@ -116,8 +123,13 @@ def check_characters(text: str, path: str, line_offset: int = 0) -> None:
     if found:
         line, column = locate(text, found.start())
         code = f"U+{ord(found.group()):04X}"
-        raise StatsError(path, line + line_offset, column, f"invisible or control character {code}",
-                         "delete it or retype this part of the line")
+        raise StatsError(
+            path,
+            line + line_offset,
+            column,
+            f"invisible or control character {code}",
+            "delete it or retype this part of the line",
+        )
 
 
 def locate(text: str, index: int) -> tuple[int, int]:
@@ -142,8 +154,13 @@ def compose(text: str, parser_class, path: str, line_offset: int = 0) -> Node:
         event = next_event()
         if not isinstance(event, yaml.StreamEndEvent):
             line, column = mark_position(event.start_mark, line_offset)
-            raise StatsError(path, line, column, "more than one document in this file",
-                             "remove the '---' line and merge the parts, or split them into files")
+            raise StatsError(
+                path,
+                line,
+                column,
+                "more than one document in this file",
+                "remove the '---' line and merge the parts, or split them into files",
+            )
         return root
     finally:
         parser.dispose()
@@ -180,42 +197,65 @@ def refuse_hashtag_comment(node: YScalar, end, lines: list[str], path: str, line
     """Refuse a text value followed by ` #word`: YAML reads it as a comment and would silently cut a hashtag."""
     if end is None or end.line >= len(lines) or not any(c.isalpha() for c in node.text):
         return
-    rest = lines[end.line][end.column:]
+    rest = lines[end.line][end.column :]
     found = HASHTAG_COMMENT.match(rest)
     if found:
         cut = found.group(1).rstrip()
-        raise StatsError(path, end.line + 1 + line_offset, end.column + found.start(1) + 1,
-                         f"YAML reads {quote(' ' + cut)} as a comment",
-                         f'put the whole text in quotes, like "{node.text} {cut}" (a comment is written "# like this")')
+        raise StatsError(
+            path,
+            end.line + 1 + line_offset,
+            end.column + found.start(1) + 1,
+            f"YAML reads {quote(' ' + cut)} as a comment",
+            f'put the whole text in quotes, like "{node.text} {cut}" (a comment is written "# like this")',
+        )
 
 
 def check_can_open(stack: list[_Open], line: int, column: int, path: str) -> None:
     """Refuse a list or mapping used as a key, and nesting too deep."""
     if stack and stack[-1].wants_key():
-        raise StatsError(path, line, column, "a key must be simple text, not a list or mapping",
-                         "write the key as plain text followed by ':'")
+        raise StatsError(
+            path,
+            line,
+            column,
+            "a key must be simple text, not a list or mapping",
+            "write the key as plain text followed by ':'",
+        )
     if len(stack) >= MAX_DEPTH:
-        raise StatsError(path, line, column, f"nested more than {MAX_DEPTH} levels deep",
-                         "flatten the structure")
+        raise StatsError(path, line, column, f"nested more than {MAX_DEPTH} levels deep", "flatten the structure")
 
 
 def refuse_anchor_and_tag(event, path: str, line_offset: int) -> None:
     """Refuse aliases, anchors and explicit tags."""
     line, column = mark_position(event.start_mark, line_offset)
     if isinstance(event, yaml.AliasEvent):
-        raise StatsError(path, line, column, f"alias {quote('*' + event.anchor)} is not allowed",
-                         "write the value itself instead of a reference")
+        raise StatsError(
+            path,
+            line,
+            column,
+            f"alias {quote('*' + event.anchor)} is not allowed",
+            "write the value itself instead of a reference",
+        )
     if getattr(event, "anchor", None) is not None:
-        raise StatsError(path, line, column, f"anchor {quote('&' + event.anchor)} is not allowed",
-                         "remove it and write values in full")
+        raise StatsError(
+            path,
+            line,
+            column,
+            f"anchor {quote('&' + event.anchor)} is not allowed",
+            "remove it and write values in full",
+        )
     if getattr(event, "tag", None) is not None:
-        raise StatsError(path, line, column, f"tag {quote(short_tag(event.tag))} is not allowed",
-                         "remove the '!' part and write the plain value")
+        raise StatsError(
+            path,
+            line,
+            column,
+            f"tag {quote(short_tag(event.tag))} is not allowed",
+            "remove the '!' part and write the plain value",
+        )
 
 
 def short_tag(tag: str) -> str:
     """Write a tag the way it appears in the file."""
-    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+    return "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
 class _Open:
@@ -246,9 +286,13 @@ class _Open:
     def take_key(self, key: YScalar, path: str) -> None:
         """Remember a key, refusing duplicates."""
         if key.text in self.seen:
-            raise StatsError(path, key.line, key.column,
-                             f"duplicate key {quote(key.text)} (first at line {self.seen[key.text]})",
-                             "keep only one of them")
+            raise StatsError(
+                path,
+                key.line,
+                key.column,
+                f"duplicate key {quote(key.text)} (first at line {self.seen[key.text]})",
+                "keep only one of them",
+            )
         self.seen[key.text] = key.line
         self.key = key
 

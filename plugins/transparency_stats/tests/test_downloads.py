@@ -128,7 +128,10 @@ def test_sha256sums_lists_snapshots_by_file_name_not_by_date():
     early_name = snapshot(D(2017, 2, 1), filename="a-fevrier.yaml")
     stats = stats_data(
         [FANS],
-        [observation("fb_fans", D(2017, 1, 1), 1, read_in=late_name), observation("fb_fans", D(2017, 2, 1), 2, read_in=early_name)],
+        [
+            observation("fb_fans", D(2017, 1, 1), 1, read_in=late_name),
+            observation("fb_fans", D(2017, 2, 1), 2, read_in=early_name),
+        ],
     )
     assert sha256sums(stats) == f"{early_name.sha256}  a-fevrier.yaml\n{late_name.sha256}  z-janvier.yaml\n"
 
@@ -136,7 +139,9 @@ def test_sha256sums_lists_snapshots_by_file_name_not_by_date():
 @pytest.mark.skipif(shutil.which("sha256sum") is None, reason="needs GNU sha256sum")
 @pytest.mark.parametrize("odd_name", ["plain.yaml", "back\\slash.yaml", "new\nline.yaml"])
 def test_sha256sum_checks_the_published_files(tmp_path, odd_name):
-    stats = stats_data([FANS], [observation("fb_fans", D(2017, 1, 5), 1, read_in=snapshot(D(2017, 1, 5), filename=odd_name))])
+    stats = stats_data(
+        [FANS], [observation("fb_fans", D(2017, 1, 5), 1, read_in=snapshot(D(2017, 1, 5), filename=odd_name))]
+    )
     for s in stats.snapshots:
         (tmp_path / s.filename).write_bytes(s.data)
     (tmp_path / "SHA256SUMS").write_text(sha256sums(stats), encoding="utf-8")
@@ -154,8 +159,13 @@ def corrected_stats():
     fixer = snapshot(D(2017, 1, 5), filename="2017-01-05.yaml")
     new = Observation("fb_fans", D(2016, 12, 23), D(2016, 12, 23), Value(101000), fixer, 7, "Erreur de saisie")
     stats = stats_data([FANS], [new, observation("fb_fans", D(2017, 1, 5), 104500, read_in=fixer)])
-    return type(stats)(stats.metrics, stats.snapshots, stats.observations, stats.fingerprint,
-                       (Correction(old, new, "Erreur de saisie"),))
+    return type(stats)(
+        stats.metrics,
+        stats.snapshots,
+        stats.observations,
+        stats.fingerprint,
+        (Correction(old, new, "Erreur de saisie"),),
+    )
 
 
 def test_exports_keep_the_corrected_figure_beside_its_correction():
@@ -171,7 +181,15 @@ def test_exports_keep_the_corrected_figure_beside_its_correction():
     assert files["metriques/fb_fans.csv"] == files["observations.csv"]
     (correction,) = json.loads(files["observations.json"])["corrections"]
     assert correction == {
-        "metric": "fb_fans", "start": "2016-12-23", "end": "2016-12-23", "old_value": 100000, "old_bound": "exact",
-        "new_value": 101000, "new_bound": "exact", "reason": "Erreur de saisie",
-        "corrected_snapshot": "2016-12-23.yaml", "snapshot": "2017-01-05.yaml", "date": "2017-01-05",
+        "metric": "fb_fans",
+        "start": "2016-12-23",
+        "end": "2016-12-23",
+        "old_value": 100000,
+        "old_bound": "exact",
+        "new_value": 101000,
+        "new_bound": "exact",
+        "reason": "Erreur de saisie",
+        "corrected_snapshot": "2016-12-23.yaml",
+        "snapshot": "2017-01-05.yaml",
+        "date": "2017-01-05",
     }

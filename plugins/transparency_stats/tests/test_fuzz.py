@@ -20,35 +20,119 @@ from transparency_stats.loader import load_stats
 from transparency_stats.selection import select
 from transparency_stats.yaml_nodes import load as load_yaml
 
-FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 150)), deadline=None,
-                suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", 150)), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 METRICS = "youtube.subscribers:\n  label: YouTube\n  kind: total\nsite.visits:\n  label: Visits\n  kind: period\n"
 SNAPSHOT = "date: 2016-12-23\nsource: s\ntotals:\n  youtube.subscribers: 1\nperiods:\n  site.visits:\n    2016-11: 2\n"
 
-WORDS = ["date", "source", "url", "note", "totals", "periods", "at_least", "about", "label", "kind", "total",
-         "period", "color", "metrics", "type", "from", "to", "scale", "caption", "title", "latest", "log",
-         "youtube.subscribers", "site.visits", "2016-12-23", "2016-12", "2016-12-01..2016-12-31", "2016-02-30",
-         "145000", "2.5", "017", "1e3", "NO", "1:30", ".nan", "-5", "~", "https://example.org", "javascript:x",
-         "#fff", "é", "\u2028", "\x00"]
-TOKENS = WORDS + [":", ": ", "- ", "[", "]", "{", "}", ",", "&a ", "*a", "!!str ", "!x ", "? ", "|", ">", "'", '"',
-                  "#", "---", "...", "%YAML 1.1", "%TAG ! tag:x,2000:", "\t", "\n", "\r\n", "\r", "  ", "    ",
-                  "\ufeff", "\\", "@", "`", "%"]
+WORDS = [
+    "date",
+    "source",
+    "url",
+    "note",
+    "totals",
+    "periods",
+    "at_least",
+    "about",
+    "label",
+    "kind",
+    "total",
+    "period",
+    "color",
+    "metrics",
+    "type",
+    "from",
+    "to",
+    "scale",
+    "caption",
+    "title",
+    "latest",
+    "log",
+    "youtube.subscribers",
+    "site.visits",
+    "2016-12-23",
+    "2016-12",
+    "2016-12-01..2016-12-31",
+    "2016-02-30",
+    "145000",
+    "2.5",
+    "017",
+    "1e3",
+    "NO",
+    "1:30",
+    ".nan",
+    "-5",
+    "~",
+    "https://example.org",
+    "javascript:x",
+    "#fff",
+    "é",
+    "\u2028",
+    "\x00",
+]
+TOKENS = WORDS + [
+    ":",
+    ": ",
+    "- ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "&a ",
+    "*a",
+    "!!str ",
+    "!x ",
+    "? ",
+    "|",
+    ">",
+    "'",
+    '"',
+    "#",
+    "---",
+    "...",
+    "%YAML 1.1",
+    "%TAG ! tag:x,2000:",
+    "\t",
+    "\n",
+    "\r\n",
+    "\r",
+    "  ",
+    "    ",
+    "\ufeff",
+    "\\",
+    "@",
+    "`",
+    "%",
+]
 
-scalars = st.one_of(st.sampled_from(WORDS), st.text(max_size=12), st.integers(-10, 10**13),
-                    st.floats(allow_nan=True), st.booleans(), st.none(), st.dates().map(str))
+scalars = st.one_of(
+    st.sampled_from(WORDS),
+    st.text(max_size=12),
+    st.integers(-10, 10**13),
+    st.floats(allow_nan=True),
+    st.booleans(),
+    st.none(),
+    st.dates().map(str),
+)
 trees = st.recursive(
     scalars,
-    lambda children: st.one_of(st.lists(children, max_size=4),
-                               st.dictionaries(st.one_of(st.sampled_from(WORDS), st.text(max_size=8)), children,
-                                               max_size=5)),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(st.one_of(st.sampled_from(WORDS), st.text(max_size=8)), children, max_size=5),
+    ),
     max_leaves=25,
 )
 dumped = trees.map(lambda tree: yaml.safe_dump(tree, allow_unicode=True, default_flow_style=None))
 yamlish = st.lists(st.sampled_from(TOKENS), max_size=40).map("".join)
-texts = st.one_of(dumped, yamlish, st.text(max_size=200),
-                  st.builds(lambda head, tail: head + tail,
-                            st.sampled_from([SNAPSHOT, METRICS, "metrics: site.visits\n"]), yamlish))
+texts = st.one_of(
+    dumped,
+    yamlish,
+    st.text(max_size=200),
+    st.builds(lambda head, tail: head + tail, st.sampled_from([SNAPSHOT, METRICS, "metrics: site.visits\n"]), yamlish),
+)
 
 # Structured trees: a valid snapshot, often with one part replaced by something odd,
 # so that the deep rules get exercised as well as the parser.
@@ -57,18 +141,32 @@ words = st.text(st.characters(categories=("L", "N", "Zs")), min_size=1, max_size
 good_numbers = st.one_of(st.integers(0, 10**6), st.floats(0, 10**6, allow_nan=False).map(lambda x: round(x, 2)))
 good_figures = st.one_of(good_numbers, st.builds(lambda bound, n: {bound: n}, st.sampled_from(BOUNDS), good_numbers))
 good_period_keys = st.one_of(
-    st.sampled_from(["2016-12", "2016-02", "2016-12-01..2016-12-31", "2017-01-01..2017-01-07"]), good_dates.map(str))
-odd_figures = st.one_of(st.integers(-5, 10**13), st.floats(), st.sampled_from(WORDS), st.text(max_size=6),
-                        st.dictionaries(st.sampled_from([*BOUNDS, "exactly"]), scalars, max_size=2))
-odd_period_keys = st.one_of(st.sampled_from(["2016-13", "2016-12-31..2016-12-01", "2016-02-30", "2016/12"]),
-                            st.dates().map(str), st.text(max_size=10))
-odd_metric_ids = st.one_of(st.sampled_from(["youtube.subscriber", "site.visits", "x", "YouTube.Subscribers"]),
-                           st.text(max_size=8))
+    st.sampled_from(["2016-12", "2016-02", "2016-12-01..2016-12-31", "2017-01-01..2017-01-07"]), good_dates.map(str)
+)
+odd_figures = st.one_of(
+    st.integers(-5, 10**13),
+    st.floats(),
+    st.sampled_from(WORDS),
+    st.text(max_size=6),
+    st.dictionaries(st.sampled_from([*BOUNDS, "exactly"]), scalars, max_size=2),
+)
+odd_period_keys = st.one_of(
+    st.sampled_from(["2016-13", "2016-12-31..2016-12-01", "2016-02-30", "2016/12"]),
+    st.dates().map(str),
+    st.text(max_size=10),
+)
+odd_metric_ids = st.one_of(
+    st.sampled_from(["youtube.subscriber", "site.visits", "x", "YouTube.Subscribers"]), st.text(max_size=8)
+)
 valid_snapshots = st.fixed_dictionaries(
-    {"date": good_dates, "source": words,
-     "totals": st.fixed_dictionaries({"youtube.subscribers": good_figures}),
-     "periods": st.fixed_dictionaries({"site.visits": st.dictionaries(good_period_keys, good_figures, min_size=1,
-                                                                      max_size=3)})},
+    {
+        "date": good_dates,
+        "source": words,
+        "totals": st.fixed_dictionaries({"youtube.subscribers": good_figures}),
+        "periods": st.fixed_dictionaries(
+            {"site.visits": st.dictionaries(good_period_keys, good_figures, min_size=1, max_size=3)}
+        ),
+    },
     optional={"url": st.sampled_from(["https://example.org/a", "http://127.0.0.1:8000/x?y=1#z"]), "note": words},
 )
 
@@ -101,8 +199,10 @@ snapshot_trees = st.one_of(
 )
 
 
-CATALOGUE = {"youtube.subscribers": {"label": "YouTube", "kind": "total"},
-             "site.visits": {"label": "Visits", "kind": "period"}}
+CATALOGUE = {
+    "youtube.subscribers": {"label": "YouTube", "kind": "total"},
+    "site.visits": {"label": "Visits", "kind": "period"},
+}
 
 
 def replace_field(metric_id: str, field: str, odd) -> dict:
@@ -116,16 +216,21 @@ def replace_field(metric_id: str, field: str, odd) -> dict:
 
 
 catalogue_trees = st.one_of(
-    st.builds(replace_field, st.sampled_from(list(CATALOGUE)),
-              st.sampled_from(["label", "kind", "color", "unit", "description", "lable"]),
-              st.one_of(trees, st.sampled_from(["#fff", "#123456", "red", "#12", "total", "period", "totl"]))),
+    st.builds(
+        replace_field,
+        st.sampled_from(list(CATALOGUE)),
+        st.sampled_from(["label", "kind", "color", "unit", "description", "lable"]),
+        st.one_of(trees, st.sampled_from(["#fff", "#123456", "red", "#12", "total", "period", "totl"])),
+    ),
     st.builds(replace_field, st.sampled_from(list(CATALOGUE)), st.just("id"), odd_metric_ids),
 )
 snapshots = st.one_of(snapshot_trees.map(lambda tree: yaml.safe_dump(tree, allow_unicode=True)), texts)
-catalogues = st.one_of(catalogue_trees.map(lambda tree: yaml.safe_dump(tree, allow_unicode=True)),
-                       texts)
-raw_bytes = st.one_of(st.binary(max_size=200), texts.map(lambda t: t.encode("utf-8", "surrogatepass")),
-                      st.builds(lambda t, b: t.encode("utf-8", "surrogatepass") + b, texts, st.binary(max_size=8)))
+catalogues = st.one_of(catalogue_trees.map(lambda tree: yaml.safe_dump(tree, allow_unicode=True)), texts)
+raw_bytes = st.one_of(
+    st.binary(max_size=200),
+    texts.map(lambda t: t.encode("utf-8", "surrogatepass")),
+    st.builds(lambda t, b: t.encode("utf-8", "surrogatepass") + b, texts, st.binary(max_size=8)),
+)
 
 
 def assert_located(error: StatsError) -> None:
@@ -201,11 +306,15 @@ def chart_stats(stats_writer):
 chart_ids = st.one_of(st.sampled_from(["youtube.subscribers", "site.visits"]), odd_metric_ids)
 chart_trees = st.fixed_dictionaries(
     {"metrics": st.one_of(chart_ids, st.lists(chart_ids, max_size=3), trees)},
-    optional={"type": st.sampled_from(["line", "area", "bar", "latest", "pie", ""]),
-              "scale": st.sampled_from(["linear", "log", "logarithmic"]),
-              "from": st.one_of(good_dates, st.sampled_from(WORDS)),
-              "to": st.one_of(good_dates, st.sampled_from(WORDS)),
-              "title": scalars, "caption": scalars, "titel": scalars},
+    optional={
+        "type": st.sampled_from(["line", "area", "bar", "latest", "pie", ""]),
+        "scale": st.sampled_from(["linear", "log", "logarithmic"]),
+        "from": st.one_of(good_dates, st.sampled_from(WORDS)),
+        "to": st.one_of(good_dates, st.sampled_from(WORDS)),
+        "title": scalars,
+        "caption": scalars,
+        "titel": scalars,
+    },
 )
 charts = st.one_of(chart_trees.map(lambda tree: yaml.safe_dump(tree, allow_unicode=True)), texts, st.text(max_size=100))
 

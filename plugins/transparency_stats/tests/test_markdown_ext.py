@@ -18,7 +18,9 @@ def payloads(html: str) -> list[dict]:
 
 
 def test_blocks_keep_their_text_and_the_line_of_their_fence_in_the_file():
-    html = convert("Title: x\nDate: 2017-01-05\n\nIntro.\n\n```chart\nmetrics: a\ntype: bar\n```\n\nText.\n\n~~~chart\nmetrics: b\n~~~\n")
+    html = convert(
+        "Title: x\nDate: 2017-01-05\n\nIntro.\n\n```chart\nmetrics: a\ntype: bar\n```\n\nText.\n\n~~~chart\nmetrics: b\n~~~\n"
+    )
     assert payloads(html) == [
         {"index": 0, "line": 6, "text": "metrics: a\ntype: bar"},
         {"index": 1, "line": 13, "text": "metrics: b"},
@@ -43,7 +45,10 @@ def test_an_unclosed_block_is_reported_at_its_fence():
     assert payload["unclosed"] is True
     with pytest.raises(StatsError) as caught:
         charts.fill_placeholders(html, stats_data([], []), "content/posts/x.md", "g", "d", "/d", {})
-    assert str(caught.value.errors[0]) == "content/posts/x.md:3:1: this chart block is never closed — end it with a line of ```"
+    assert (
+        str(caught.value.errors[0])
+        == "content/posts/x.md:3:1: this chart block is never closed — end it with a line of ```"
+    )
 
 
 def test_stripping_placeholders_leaves_the_text_only():
@@ -59,7 +64,10 @@ def test_a_chart_block_left_open_before_another_is_reported_at_its_own_fence():
     assert second["text"] == "metrics: b" and "<p>Fin.</p>" in html
     with pytest.raises(StatsError) as caught:
         charts.fill_placeholders(html, stats_data([], []), "content/posts/x.md", "g", "d", "/d", {})
-    assert str(caught.value.errors[0]) == "content/posts/x.md:3:1: this chart block is never closed — end it with a line of ```"
+    assert (
+        str(caught.value.errors[0])
+        == "content/posts/x.md:3:1: this chart block is never closed — end it with a line of ```"
+    )
 
 
 def test_every_broken_chart_of_a_post_is_reported():

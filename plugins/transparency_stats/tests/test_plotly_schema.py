@@ -34,7 +34,9 @@ def site_figures(root: Path) -> list[tuple[str, dict]]:
     for metric in stats.metrics.values():
         figures = stats.observations[metric.id]
         if figures:
-            found.append((f"data page: {metric.id}", build_figure(select(metric_chart_spec(metric, len(figures)), stats))))
+            found.append(
+                (f"data page: {metric.id}", build_figure(select(metric_chart_spec(metric, len(figures)), stats)))
+            )
     return found
 
 

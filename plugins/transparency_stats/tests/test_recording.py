@@ -30,13 +30,19 @@ D = dt.date
 FIRST = "date: 2016-12-23\nsource: YouTube Studio\ntotals:\n  youtube.subscribers: 145000\n"
 
 
-@pytest.mark.parametrize("text, figure", [
-    ("youtube.subscribers=210000", FigureInput("youtube.subscribers", "210000")),
-    ("twitter.followers>=950000", FigureInput("twitter.followers", "950000", "at_least")),
-    ("facebook.reach~60000000", FigureInput("facebook.reach", "60000000", "about")),
-    ("network.supporters.new:2017-01=25000", FigureInput("network.supporters.new", "25000", "exact", "2017-01")),
-    (" site.visits:2017-01-01..2017-01-15 >= 12 ", FigureInput("site.visits", "12", "at_least", "2017-01-01..2017-01-15")),
-])
+@pytest.mark.parametrize(
+    "text, figure",
+    [
+        ("youtube.subscribers=210000", FigureInput("youtube.subscribers", "210000")),
+        ("twitter.followers>=950000", FigureInput("twitter.followers", "950000", "at_least")),
+        ("facebook.reach~60000000", FigureInput("facebook.reach", "60000000", "about")),
+        ("network.supporters.new:2017-01=25000", FigureInput("network.supporters.new", "25000", "exact", "2017-01")),
+        (
+            " site.visits:2017-01-01..2017-01-15 >= 12 ",
+            FigureInput("site.visits", "12", "at_least", "2017-01-01..2017-01-15"),
+        ),
+    ],
+)
 def test_set_arguments_read_as_figures(text, figure):
     assert parse_set(text) == figure
 
@@ -48,14 +54,21 @@ def test_a_set_argument_that_is_not_a_figure_says_how_to_write_one(text):
 
 
 def test_a_snapshot_is_written_clean_and_loads_as_typed(make_stats):
-    figures = [parse_set(t) for t in ("youtube.subscribers=210000", "twitter.followers>=950000",
-                                      "site.visits:2017-01=25000", "site.visits:2017-02-01..2017-02-15~900")]
-    text = snapshot_text(D(2017, 2, 15), "Bilan « hebdo » : \"fin\"", figures, url="https://exemple.fr/a", note="Relu")
+    figures = [
+        parse_set(t)
+        for t in (
+            "youtube.subscribers=210000",
+            "twitter.followers>=950000",
+            "site.visits:2017-01=25000",
+            "site.visits:2017-02-01..2017-02-15~900",
+        )
+    ]
+    text = snapshot_text(D(2017, 2, 15), 'Bilan « hebdo » : "fin"', figures, url="https://exemple.fr/a", note="Relu")
     assert "#" not in text
     stats = make_stats({"a.yaml": FIRST})
     data = check_new_files(stats, {"2017-02-15.yaml": text})
     snapshot = data.snapshots[-1]
-    assert (snapshot.source, snapshot.url, snapshot.note) == ("Bilan « hebdo » : \"fin\"", "https://exemple.fr/a", "Relu")
+    assert (snapshot.source, snapshot.url, snapshot.note) == ('Bilan « hebdo » : "fin"', "https://exemple.fr/a", "Relu")
     assert [o.value for o in data.observations["site.visits"]] == [Value(25000), Value(900, "about")]
     assert not (stats / "snapshots" / "2017-02-15.yaml").exists()  # checking writes nothing
 
@@ -70,12 +83,15 @@ def test_a_bad_figure_is_reported_with_the_builds_own_message(make_stats):
 
 def test_changes_say_the_previous_figure_and_spot_falls(make_stats):
     stats = make_stats({"a.yaml": FIRST})
-    text = snapshot_text(D(2017, 2, 1), "Bilan", [parse_set("youtube.subscribers=140000"), parse_set("twitter.followers=5")])
+    text = snapshot_text(
+        D(2017, 2, 1), "Bilan", [parse_set("youtube.subscribers=140000"), parse_set("twitter.followers=5")]
+    )
     data = check_new_files(stats, {"new.yaml": text})
     found = {c.new.metric: c for c in changes(data, {"new.yaml"})}
     assert found["youtube.subscribers"].is_fall and not found["twitter.followers"].is_fall
     assert describe(found["youtube.subscribers"], data) == (
-        "YouTube subscribers\u00a0: 140\u202f000 (1 févr. 2017) — −\u00a05\u202f000 depuis 23 déc. 2016 (145\u202f000)")
+        "YouTube subscribers\u00a0: 140\u202f000 (1 févr. 2017) — −\u00a05\u202f000 depuis 23 déc. 2016 (145\u202f000)"
+    )
     assert describe(found["twitter.followers"], data).endswith("premier chiffre de cette métrique")
 
 
@@ -89,8 +105,10 @@ def test_new_files_are_created_exclusively(make_stats):
 # CSV imports
 
 
-CSV = "date,metric,value,bound,start,end\n2017-02-01,youtube.subscribers,210000,,,\n" \
-      "2017-02-01,site.visits,900,about,2017-01-01,2017-01-31\n2017-02-08,twitter.followers,950000,at_least,,\n"
+CSV = (
+    "date,metric,value,bound,start,end\n2017-02-01,youtube.subscribers,210000,,,\n"
+    "2017-02-01,site.visits,900,about,2017-01-01,2017-01-31\n2017-02-08,twitter.followers,950000,at_least,,\n"
+)
 
 
 def test_a_csv_becomes_one_snapshot_per_date(make_stats):
@@ -114,12 +132,16 @@ def test_csv_columns_can_be_renamed():
 
 
 def test_every_bad_row_is_named_by_line_and_column():
-    text = "date,metric,value,bound,start,end\n01/02/2017,a,1,,,\n2017-02-01,a,,,,\n2017-02-01,a,1,max,,\n" \
-           "2017-02-01,a,1,,2017-01-01,\n"
+    text = (
+        "date,metric,value,bound,start,end\n01/02/2017,a,1,,,\n2017-02-01,a,,,,\n2017-02-01,a,1,max,,\n"
+        "2017-02-01,a,1,,2017-01-01,\n"
+    )
     with pytest.raises(StatsError) as caught:
         read_csv_figures("c.csv", text, csv_columns(""))
     assert [str(e).split(" —")[0] for e in caught.value.errors] == [
-        "c.csv:2:1: '01/02/2017' is not a date", "c.csv:3:3: the value cell is empty", "c.csv:4:4: bound 'max' is unknown",
+        "c.csv:2:1: '01/02/2017' is not a date",
+        "c.csv:3:3: the value cell is empty",
+        "c.csv:4:4: bound 'max' is unknown",
         "c.csv:5:6: a period needs both start and end, end is empty",
     ]
 
@@ -141,18 +163,31 @@ def test_a_metric_is_appended_without_reformatting_the_catalogue(make_stats):
     stats = make_stats({"a.yaml": FIRST})
     catalogue = stats / "metrics.yaml"
     before = catalogue.read_text()
-    metric = add_metric(stats, "instagram.followers", "Abonnés Instagram", "total", platform="Instagram",
-                        description="Compte officiel : @jlm")
+    metric = add_metric(
+        stats,
+        "instagram.followers",
+        "Abonnés Instagram",
+        "total",
+        platform="Instagram",
+        description="Compte officiel : @jlm",
+    )
     assert catalogue.read_text().startswith(before)
-    assert (metric.label, metric.platform, metric.description) == ("Abonnés Instagram", "Instagram", "Compte officiel : @jlm")
+    assert (metric.label, metric.platform, metric.description) == (
+        "Abonnés Instagram",
+        "Instagram",
+        "Compte officiel : @jlm",
+    )
     assert "instagram.followers" in load_stats(stats).metrics
 
 
-@pytest.mark.parametrize("metric_id, kind, message", [
-    ("youtube.subscribers", "total", "metric 'youtube.subscribers' already exists"),
-    ("Instagram", "total", "'Instagram' is not a valid metric id"),
-    ("instagram.followers", "totl", "kind must be 'total' or 'period'"),
-])
+@pytest.mark.parametrize(
+    "metric_id, kind, message",
+    [
+        ("youtube.subscribers", "total", "metric 'youtube.subscribers' already exists"),
+        ("Instagram", "total", "'Instagram' is not a valid metric id"),
+        ("instagram.followers", "totl", "kind must be 'total' or 'period'"),
+    ],
+)
 def test_a_bad_metric_changes_nothing(make_stats, metric_id, kind, message):
     stats = make_stats({"a.yaml": FIRST})
     before = (stats / "metrics.yaml").read_bytes()
@@ -165,21 +200,27 @@ def test_a_bad_metric_changes_nothing(make_stats, metric_id, kind, message):
 
 
 def test_the_report_warns_of_stale_never_recorded_and_gappy_metrics(make_stats):
-    stats = make_stats({
-        "a.yaml": FIRST + "periods:\n  site.visits:\n    2016-09: 1\n    2016-11: 2\n",
-    })
+    stats = make_stats(
+        {
+            "a.yaml": FIRST + "periods:\n  site.visits:\n    2016-09: 1\n    2016-11: 2\n",
+        }
+    )
     reports = {r.metric.id: r for r in metric_reports(load_stats(stats), D(2017, 2, 1), stale_days=30)}
     assert reports["twitter.followers"].warnings == ["définie mais jamais relevée"]
     assert reports["youtube.subscribers"].warnings == ["pas de nouveau chiffre depuis 40 jours"]
     assert "série mensuelle incomplète : il manque 2016-10" in reports["site.visits"].warnings
-    assert report_line(reports["youtube.subscribers"]).startswith("youtube.subscribers · 145\u202f000 (23 déc. 2016) · 1 chiffre")
+    assert report_line(reports["youtube.subscribers"]).startswith(
+        "youtube.subscribers · 145\u202f000 (23 déc. 2016) · 1 chiffre"
+    )
 
 
 def test_monthly_gaps_span_years():
     from factories import observation
 
-    series = tuple(observation("m", D(y, m, 1), 1, end=D(y, m, 28 if m == 2 else 30 if m in (4, 6, 9, 11) else 31))
-                   for y, m in ((2016, 11), (2017, 2)))
+    series = tuple(
+        observation("m", D(y, m, 1), 1, end=D(y, m, 28 if m == 2 else 30 if m in (4, 6, 9, 11) else 31))
+        for y, m in ((2016, 11), (2017, 2))
+    )
     assert monthly_gaps(series) == ["2016-12", "2017-01"]
 
 

@@ -66,10 +66,12 @@ def test_decimals_must_be_a_small_whole_number(make_stats, decimals):
 
 
 def test_a_total_falling_below_half_fails_naming_both_snapshots_and_values(make_stats):
-    stats = make_stats({
-        "a.yaml": snapshot("totals:\n  youtube.subscribers: 145000\n"),
-        "b.yaml": snapshot("totals:\n  youtube.subscribers: 210\n", date="2017-02-01"),
-    })
+    stats = make_stats(
+        {
+            "a.yaml": snapshot("totals:\n  youtube.subscribers: 145000\n"),
+            "b.yaml": snapshot("totals:\n  youtube.subscribers: 210\n", date="2017-02-01"),
+        }
+    )
     assert problems_of(stats) == [
         "stats/snapshots/b.yaml:4:3: 'youtube.subscribers' falls from 145000 on 2016-12-23"
         " (stats/snapshots/a.yaml:4) to 210 on 2017-02-01, less than half — check the figure (a dot is not a"
@@ -79,20 +81,26 @@ def test_a_total_falling_below_half_fails_naming_both_snapshots_and_values(make_
 
 
 def test_a_declared_fall_is_published_with_its_reason(make_stats):
-    stats = make_stats({
-        "a.yaml": snapshot("totals:\n  youtube.subscribers: 145000\n"),
-        "b.yaml": snapshot("totals:\n  youtube.subscribers: {value: 210, fall: Chaîne recréée après un piratage}\n",
-                           date="2017-02-01"),
-    })
+    stats = make_stats(
+        {
+            "a.yaml": snapshot("totals:\n  youtube.subscribers: 145000\n"),
+            "b.yaml": snapshot(
+                "totals:\n  youtube.subscribers: {value: 210, fall: Chaîne recréée après un piratage}\n",
+                date="2017-02-01",
+            ),
+        }
+    )
     latest = load_stats(stats).observations["youtube.subscribers"][-1]
     assert (latest.value, latest.note) == (Value(210), "Chaîne recréée après un piratage")
 
 
 def test_a_smaller_fall_is_allowed(make_stats):
-    stats = make_stats({
-        "a.yaml": snapshot("totals:\n  youtube.subscribers: 145000\n"),
-        "b.yaml": snapshot("totals:\n  youtube.subscribers: 72500\n", date="2017-02-01"),
-    })
+    stats = make_stats(
+        {
+            "a.yaml": snapshot("totals:\n  youtube.subscribers: 145000\n"),
+            "b.yaml": snapshot("totals:\n  youtube.subscribers: 72500\n", date="2017-02-01"),
+        }
+    )
     assert [o.value.amount for o in load_stats(stats).observations["youtube.subscribers"]] == [145000, 72500]
 
 
@@ -104,14 +112,18 @@ def test_a_hashtag_after_a_text_value_is_refused_everywhere(make_stats, where):
     if where == "snapshot":
         stats = make_stats({"s.yaml": snapshot("note: Merci à vous #JLM2017\ntotals:\n  youtube.subscribers: 1\n")})
         (problem,) = problems_of(stats)
-        assert problem.startswith("stats/snapshots/s.yaml:3:20: YAML reads ' #JLM2017' as a comment — put the whole text in quotes")
+        assert problem.startswith(
+            "stats/snapshots/s.yaml:3:20: YAML reads ' #JLM2017' as a comment — put the whole text in quotes"
+        )
     elif where == "catalogue":
         (problem,) = problems_of(make_stats({}, metrics="m:\n  label: Abonnés #JLM2017\n  kind: total\n"))
         assert problem.startswith("stats/metrics.yaml:2:18: YAML reads ' #JLM2017' as a comment")
     else:
         stats = load_stats(make_stats({"s.yaml": snapshot("totals:\n  youtube.subscribers: 1\n")}))
         with pytest.raises(StatsError) as caught:
-            parse_chart_block("metrics: youtube.subscribers\ncaption: Merci à vous #JLM2017\n", "content/posts/x.md", 10, stats)
+            parse_chart_block(
+                "metrics: youtube.subscribers\ncaption: Merci à vous #JLM2017\n", "content/posts/x.md", 10, stats
+            )
         assert str(caught.value).startswith("content/posts/x.md:12:23: YAML reads ' #JLM2017' as a comment")
 
 
@@ -126,12 +138,15 @@ def test_a_spaced_comment_stays_a_comment(make_stats):
 def test_the_templates_placeholder_source_and_instructions_are_never_published(make_stats):
     text = (
         "# (modèle) Relevé du 2016-12-23 : remplissez puis supprimez ces lignes.\n"
-        "date: 2016-12-23\nsource: \"À compléter : d'où viennent ces chiffres\"\n"
+        'date: 2016-12-23\nsource: "À compléter : d\'où viennent ces chiffres"\n'
         "totals:\n  youtube.subscribers: 145000  # (modèle) exemple\n"
     )
     problems = problems_of(make_stats({"s.yaml": text}))
-    assert [p.split(": ", 1)[0] for p in problems] == ["stats/snapshots/s.yaml:1:1", "stats/snapshots/s.yaml:3:9",
-                                                       "stats/snapshots/s.yaml:5:32"]
+    assert [p.split(": ", 1)[0] for p in problems] == [
+        "stats/snapshots/s.yaml:1:1",
+        "stats/snapshots/s.yaml:3:9",
+        "stats/snapshots/s.yaml:5:32",
+    ]
     assert "still the template's placeholder" in problems[1] and "still the template's instruction" in problems[2]
 
 
@@ -139,10 +154,13 @@ def test_the_templates_placeholder_source_and_instructions_are_never_published(m
 
 
 def test_a_month_not_over_on_the_snapshots_date_is_refused(make_stats):
-    (problem,) = problems_of(make_stats({"s.yaml": snapshot("periods:\n  site.visits:\n    2017-02: 12000\n",
-                                                            date="2017-02-01")}))
-    assert problem == ("stats/snapshots/s.yaml:5:5: period '2017-02' is not over on this snapshot's date (2017-02-01)"
-                       " — write the days counted so far, like 2017-02-01..2017-02-01")
+    (problem,) = problems_of(
+        make_stats({"s.yaml": snapshot("periods:\n  site.visits:\n    2017-02: 12000\n", date="2017-02-01")})
+    )
+    assert problem == (
+        "stats/snapshots/s.yaml:5:5: period '2017-02' is not over on this snapshot's date (2017-02-01)"
+        " — write the days counted so far, like 2017-02-01..2017-02-01"
+    )
 
 
 def test_a_month_read_on_its_last_day_is_whole(make_stats):
@@ -154,29 +172,39 @@ def test_a_month_read_on_its_last_day_is_whole(make_stats):
 
 
 def test_every_problem_of_every_file_is_reported(make_stats):
-    stats = make_stats({
-        "a.yaml": snapshot("totals:\n  youtube.subscribers: 210.000\n  twitter.followers: -3\n"),
-        "b.yaml": snapshot("totals:\n  youtube.subscriber: 5\n"),
-    })
+    stats = make_stats(
+        {
+            "a.yaml": snapshot("totals:\n  youtube.subscribers: 210.000\n  twitter.followers: -3\n"),
+            "b.yaml": snapshot("totals:\n  youtube.subscriber: 5\n"),
+        }
+    )
     problems = problems_of(stats)
     assert [p.split(" ", 1)[0] for p in problems] == [
-        "stats/snapshots/a.yaml:4:24:", "stats/snapshots/a.yaml:5:22:", "stats/snapshots/b.yaml:4:3:"]
+        "stats/snapshots/a.yaml:4:24:",
+        "stats/snapshots/a.yaml:5:22:",
+        "stats/snapshots/b.yaml:4:3:",
+    ]
 
 
 # Corrections in the open
 
 
 def corrected(make_stats, correction: str):
-    return make_stats({
-        "a.yaml": snapshot("totals:\n  youtube.subscribers: 145000\nperiods:\n  site.visits:\n    2016-11: 900\n"),
-        "b.yaml": snapshot("totals:\n  twitter.followers: 10\ncorrections:\n" + correction, date="2017-01-05"),
-    })
+    return make_stats(
+        {
+            "a.yaml": snapshot("totals:\n  youtube.subscribers: 145000\nperiods:\n  site.visits:\n    2016-11: 900\n"),
+            "b.yaml": snapshot("totals:\n  twitter.followers: 10\ncorrections:\n" + correction, date="2017-01-05"),
+        }
+    )
 
 
 def test_a_later_snapshot_corrects_a_figure_with_a_reason(make_stats):
-    stats = corrected(make_stats, "  - {metric: youtube.subscribers, date: 2016-12-23, value: 146000,"
-                                  " reason: Erreur de saisie}\n  - metric: site.visits\n    period: 2016-11\n"
-                                  "    value: {about: 950}\n    reason: Chiffre arrondi\n")
+    stats = corrected(
+        make_stats,
+        "  - {metric: youtube.subscribers, date: 2016-12-23, value: 146000,"
+        " reason: Erreur de saisie}\n  - metric: site.visits\n    period: 2016-11\n"
+        "    value: {about: 950}\n    reason: Chiffre arrondi\n",
+    )
     data = load_stats(stats)
     (figure,) = data.observations["youtube.subscribers"]
     assert (figure.value, figure.snapshot.filename, figure.note) == (Value(146000), "b.yaml", "Erreur de saisie")
@@ -186,26 +214,40 @@ def test_a_later_snapshot_corrects_a_figure_with_a_reason(make_stats):
     ]
 
 
-@pytest.mark.parametrize("correction, message", [
-    ("  - {metric: youtube.subscribers, date: 2016-12-24, value: 1, reason: x}\n",
-     "no earlier figure of 'youtube.subscribers' on 2016-12-24 to correct"),
-    ("  - {metric: youtube.subscribers, date: 2016-12-23, value: 145000, reason: x}\n",
-     "'youtube.subscribers' on 2016-12-23 is already 145000"),
-    ("  - {metric: twitter.followers, date: 2017-01-05, value: 11, reason: x}\n",
-     "this snapshot corrects its own figure of 'twitter.followers' on 2017-01-05"),
-    ("  - {metric: youtube.subscribers, date: 2016-12-23, value: 146000}\n", "this correction has no 'reason'"),
-    ("  - {metric: instagram.followers, date: 2016-12-23, value: 1, reason: x}\n", "unknown metric 'instagram.followers'"),
-])
+@pytest.mark.parametrize(
+    "correction, message",
+    [
+        (
+            "  - {metric: youtube.subscribers, date: 2016-12-24, value: 1, reason: x}\n",
+            "no earlier figure of 'youtube.subscribers' on 2016-12-24 to correct",
+        ),
+        (
+            "  - {metric: youtube.subscribers, date: 2016-12-23, value: 145000, reason: x}\n",
+            "'youtube.subscribers' on 2016-12-23 is already 145000",
+        ),
+        (
+            "  - {metric: twitter.followers, date: 2017-01-05, value: 11, reason: x}\n",
+            "this snapshot corrects its own figure of 'twitter.followers' on 2017-01-05",
+        ),
+        ("  - {metric: youtube.subscribers, date: 2016-12-23, value: 146000}\n", "this correction has no 'reason'"),
+        (
+            "  - {metric: instagram.followers, date: 2016-12-23, value: 1, reason: x}\n",
+            "unknown metric 'instagram.followers'",
+        ),
+    ],
+)
 def test_a_correction_that_corrects_nothing_is_refused(make_stats, correction, message):
     (problem,) = problems_of(corrected(make_stats, correction))
     assert problem.startswith("stats/snapshots/b.yaml:") and message in problem, problem
 
 
 def test_an_undeclared_conflict_stays_an_error(make_stats):
-    stats = make_stats({
-        "a.yaml": snapshot("totals:\n  youtube.subscribers: 145000\n"),
-        "b.yaml": snapshot("totals:\n  youtube.subscribers: 146000\n", date="2016-12-23"),
-    })
+    stats = make_stats(
+        {
+            "a.yaml": snapshot("totals:\n  youtube.subscribers: 145000\n"),
+            "b.yaml": snapshot("totals:\n  youtube.subscribers: 146000\n", date="2016-12-23"),
+        }
+    )
     (problem,) = problems_of(stats)
     assert "is 146000 here but 145000 in stats/snapshots/a.yaml:4" in problem
     assert "correct the published figure in the open under 'corrections:'" in problem

@@ -42,8 +42,14 @@ def test_keeps_every_scalar_as_text_with_plain_flag():
     root = load(b'a: NO\nb: 1:30\nc: 017\nd: 1e3\ne: "145000"\nf: .nan\ng: 2016-12-23\nh:\n', PATH)
     texts = {entry.key: (entry.value.text, entry.value.plain) for entry in root.entries}
     assert texts == {
-        "a": ("NO", True), "b": ("1:30", True), "c": ("017", True), "d": ("1e3", True),
-        "e": ("145000", False), "f": (".nan", True), "g": ("2016-12-23", True), "h": ("", True),
+        "a": ("NO", True),
+        "b": ("1:30", True),
+        "c": ("017", True),
+        "d": ("1e3", True),
+        "e": ("145000", False),
+        "f": (".nan", True),
+        "g": ("2016-12-23", True),
+        "h": ("", True),
     }
 
 
@@ -129,15 +135,18 @@ def test_missing_colon_points_at_the_key():
     assert str(error) == f"{PATH}:2:1: missing ':' after a key — write each line as 'key: value'"
 
 
-@pytest.mark.parametrize("text, location, message", [
-    ("a: [1]]\n", (1, 7), "unexpected ']'"),
-    ("a: 1\n- b\n", (2, 1), "bad indentation"),
-    ("a: - b\n", (1, 4), "unexpected '-'"),
-    ("a: |x\n", (1, 5), "'|' or '>' must end its line"),
-    ("a: *\n", (1, 4), "'*' cannot start a value"),
-    ("a: @x\n", (1, 4), "'@' cannot start a value"),
-    ("a: 1\n...\nb: 2\n", (3, 1), "unexpected text after the end of the document"),
-])
+@pytest.mark.parametrize(
+    "text, location, message",
+    [
+        ("a: [1]]\n", (1, 7), "unexpected ']'"),
+        ("a: 1\n- b\n", (2, 1), "bad indentation"),
+        ("a: - b\n", (1, 4), "unexpected '-'"),
+        ("a: |x\n", (1, 5), "'|' or '>' must end its line"),
+        ("a: *\n", (1, 4), "'*' cannot start a value"),
+        ("a: @x\n", (1, 4), "'@' cannot start a value"),
+        ("a: 1\n...\nb: 2\n", (3, 1), "unexpected text after the end of the document"),
+    ],
+)
 def test_other_syntax_errors_in_plain_words(text, location, message):
     error = error_of(text)
     assert (where(error), error.message) == (location, message)
@@ -164,13 +173,13 @@ def test_several_documents():
 
 def test_duplicate_key():
     assert str(error_of("a: 1\nb: 2\na: 3\n")) == (
-        f"{PATH}:3:1: duplicate key 'a' (first at line 1) — keep only one of them")
+        f"{PATH}:3:1: duplicate key 'a' (first at line 1) — keep only one of them"
+    )
 
 
 def test_duplicate_nested_key():
     error = error_of("totals:\n  youtube.subscribers: 1\n  youtube.subscribers: 2\n")
-    assert str(error) == (f"{PATH}:3:3: duplicate key 'youtube.subscribers' (first at line 2)"
-                          " — keep only one of them")
+    assert str(error) == (f"{PATH}:3:3: duplicate key 'youtube.subscribers' (first at line 2) — keep only one of them")
 
 
 def test_duplicate_key_in_flow_mapping_and_list_item():
@@ -234,7 +243,8 @@ def test_control_and_odd_line_break_characters(character):
 def test_too_large_file():
     data = b"a: " + b"x" * yaml_nodes.MAX_BYTES + b"\n"
     assert str(error_of(data)) == (
-        f"{PATH}:1:1: file is too large ({len(data)} bytes) — keep it under {yaml_nodes.MAX_BYTES} bytes")
+        f"{PATH}:1:1: file is too large ({len(data)} bytes) — keep it under {yaml_nodes.MAX_BYTES} bytes"
+    )
 
 
 def test_too_deep_nesting():
@@ -254,7 +264,8 @@ def test_unknown_parser_crash_becomes_stats_error(monkeypatch):
 
     monkeypatch.setattr(yaml_nodes, "compose", crash)
     assert str(error_of("a: 1\n")) == (
-        f"{PATH}:1:1: could not read this YAML (ValueError) — check the syntax of the file")
+        f"{PATH}:1:1: could not read this YAML (ValueError) — check the syntax of the file"
+    )
 
 
 # Helpers
