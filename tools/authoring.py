@@ -168,8 +168,6 @@ def import_stats(
     path = Path(file)
     shown_csv = file
     try:
-        if not source.strip():
-            raise UsageError('--source is missing — say where the figures come from, like --source "Export YouTube"')
         try:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
@@ -177,7 +175,8 @@ def import_stats(
                 f"{shown_csv}: cannot read this file ({error.__class__.__name__}) — give a UTF-8 CSV file"
             ) from None
         figures = read_csv_figures(shown_csv, text, csv_columns(columns))
-        files, origins = import_plan(figures, source.strip(), url.strip() or None, note.strip() or None)
+        default_source = source.strip() or f"Import du fichier {path.name}"  # a `source` column wins
+        files, origins = import_plan(figures, default_source, url.strip() or None, note.strip() or None)
         try:
             data = check_new_files(root / "stats", files)
         except StatsError as error:

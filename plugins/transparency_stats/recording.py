@@ -192,7 +192,7 @@ def describe(change: Change, stats: StatsData) -> str:
 
 # CSV imports
 
-CSV_FIELDS = ("date", "metric", "value", "bound", "start", "end")
+CSV_FIELDS = ("date", "metric", "value", "bound", "start", "end", "source")
 CSV_BOUNDS = {"": "exact", "exact": "exact", "at_least": "at_least", "about": "about"}
 
 
@@ -204,6 +204,7 @@ class CsvFigure:
     figure: FigureInput
     line: int
     columns: dict[str, int]  # field -> 1-based column of its cell
+    source: str = ""  # the row's own source, when the file has a source column
 
 
 def csv_columns(spec: str) -> dict[str, str]:
@@ -300,7 +301,7 @@ def read_csv_row(path: str, line: int, row: list[str], positions: dict[str, int]
         period = start if start == end else f"{start}..{end}"
         period = whole_month(start, end) or period
     figure = FigureInput(cell("metric"), cell("value"), bound, period)
-    return CsvFigure(date, figure, line, columns)
+    return CsvFigure(date, figure, line, columns, cell("source"))
 
 
 def whole_month(start: str, end: str) -> str | None:
@@ -317,14 +318,19 @@ def whole_month(start: str, end: str) -> str | None:
 def import_plan(
     figures: list[CsvFigure], source: str, url: str | None, note: str | None, suffix: str = "import"
 ) -> tuple[dict[str, str], dict[tuple[str, int], CsvFigure]]:
-    """Return one snapshot text per date, and where each written figure line comes from in the CSV."""
-    by_date: dict[dt.date, list[CsvFigure]] = {}
+    """Return one snapshot text per date (and source), and where each written figure line comes from in the CSV.
+
+    A row's own `source` cell wins over `source`, the source of the whole file.
+    """
+    groups: dict[tuple[dt.date, str], list[CsvFigure]] = {}
     for item in figures:
-        by_date.setdefault(item.date, []).append(item)
+        groups.setdefault((item.date, item.source or source), []).append(item)
     files, origins = {}, {}
-    for date, items in sorted(by_date.items()):
-        name = f"{date.isoformat()}-{suffix}.yaml"
-        text = snapshot_text(date, source, [item.figure for item in items], url, note)
+    for (date, group_source), items in sorted(groups.items()):
+        same_day = [key for key in sorted(groups) if key[0] == date]
+        rank = same_day.index((date, group_source))
+        name = f"{date.isoformat()}-{suffix}{'-' + str(rank + 1) if rank else ''}.yaml"
+        text = snapshot_text(date, group_source, [item.figure for item in items], url, note)
         files[name] = text
         for number, item in written_lines(text, items, lambda item: item.figure).items():
             origins[(name, number)] = item

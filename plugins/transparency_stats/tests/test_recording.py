@@ -232,3 +232,16 @@ def test_checking_posts_finds_every_broken_chart(make_stats, tmp_path):
     (posts / "b.md").write_text("Title: B\n\n```chart\nmetrics: youtube.subscribers\n```\n")
     problems = check_posts(tmp_path / "content", stats, tmp_path)
     assert [str(p).split(": ")[0] for p in problems] == ["content/posts/a.md:4:10", "content/posts/a.md:8:1"]
+
+
+def test_a_source_column_wins_and_splits_a_day_by_source(make_stats):
+    text = "date,metric,value,source\n2017-02-01,youtube.subscribers,210000,YouTube Studio\n" \
+           "2017-02-01,twitter.followers,950000,\n"
+    figures = read_csv_figures("c.csv", text, csv_columns(""))
+    files, _ = import_plan(figures, "Import du fichier c.csv", None, None)
+    assert list(files) == ["2017-02-01-import.yaml", "2017-02-01-import-2.yaml"]
+    sources = {name: text.splitlines()[1] for name, text in files.items()}
+    assert sources == {"2017-02-01-import.yaml": 'source: "Import du fichier c.csv"',
+                       "2017-02-01-import-2.yaml": 'source: "YouTube Studio"'}
+    data = check_new_files(make_stats({"a.yaml": FIRST}), files)
+    assert {s.source for s in data.snapshots} == {"YouTube Studio", "Import du fichier c.csv"}
