@@ -11,6 +11,7 @@ import re
 import sys
 from pathlib import Path
 
+from tools.sitebuild import display_path
 from transparency_stats.errors import StatsError
 from transparency_stats.recording import UsageError
 
@@ -43,14 +44,6 @@ def parse_day(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise UsageError(f"--date {text!r}: not a date — write it as YYYY-MM-DD, like 2017-01-05") from None
-
-
-def shown(path: Path, root: Path) -> str:
-    """Return a path relative to the project."""
-    try:
-        return Path(path).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def confirm(question: str, yes: bool) -> bool:
@@ -110,7 +103,7 @@ def snapshot(
                 stats_dir, {filename: SNAPSHOT_TEMPLATE.format(date=day.isoformat(), month=month)}
             )
             print(
-                f"Created {shown(path, root)}: replace the examples, remove the '# (modèle)' lines, then invoke build."
+                f"Created {display_path(path, root)}: replace the examples, remove the '# (modèle)' lines, then invoke build."
             )
             return 0
         if not source.strip():
@@ -146,7 +139,7 @@ def snapshot(
         (path,) = write_new_files(stats_dir, {filename: text})
     except UsageError as error:
         return fail([str(error)])
-    print(f"Created {shown(path, root)}. Run `invoke build` to see it in the charts.")
+    print(f"Created {display_path(path, root)}. Run `invoke build` to see it in the charts.")
     return 0
 
 
@@ -309,6 +302,6 @@ def new_post(root: Path, title: str, category: str = "", tags: str = "", now: dt
         with open(path, "x", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:
-        return fail([f"{shown(path, root)}: already exists — pick another title, or edit that file"])
-    print(shown(path, root))
+        return fail([f"{display_path(path, root)}: already exists — pick another title, or edit that file"])
+    print(display_path(path, root))
     return 0

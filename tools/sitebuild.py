@@ -58,7 +58,7 @@ class ProblemCollector(logging.Handler):
 def display_path(path: Path, root: Path) -> str:
     """Return the path relative to the project, as volunteers see it."""
     try:
-        return Path(path).resolve().relative_to(root).as_posix()
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
     except ValueError:
         return str(path)
 
