@@ -103,7 +103,8 @@ def snapshot(
                 stats_dir, {filename: SNAPSHOT_TEMPLATE.format(date=day.isoformat(), month=month)}
             )
             print(
-                f"Created {display_path(path, root)}: replace the examples, remove the '# (modèle)' lines, then invoke build."
+                f"Created {display_path(path, root)}: replace the examples, remove the '# (modèle)' lines,"
+                " then invoke build."
             )
             return 0
         if not source.strip():
