@@ -1,0 +1,48 @@
+"""French typography for text typed with ordinary spaces: no-break spaces where French needs them.
+
+`typeset(text)` is the one function: the Markdown extension (`french.markdown_ext`) runs it on
+the text nodes of posts and pages, and the build runs it on titles, chart titles, captions,
+table labels and, through the `typeset` Jinja filter, on template strings. It only ever
+replaces spaces (or inserts one inside « »), so a URL, a time (10:00) or a path, which hold
+no space before their `:` or `?`, come out unchanged. Typesetting twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import NBSP, NNBSP
+
+# The spaces an author may type, and the ones this module writes.
+_SPACE = "[ \t\r\n\u00a0\u202f]"
+
+# A number typed in groups: 1 to 3 digits, then groups of exactly 3, each after one space:
+# "40 000", "1 000 000". "2016 2017" is two years (4 digits first), and in
+# "en 2016 2 000 personnes" only "2 000" is a number.
+_DIGIT_GROUPS = re.compile(r"(?<![\w.,])\d{1,3}(?:[ \n\u00a0\u202f]\d{3})+(?!\d)")
+_GROUP_SPACE = re.compile(r"[ \n\u00a0]")
+# A narrow no-break space before ; ! ? and a no-break space before : (as `french` writes them).
+_BEFORE_TALL_PUNCTUATION = re.compile(_SPACE + r"+([;!?])")
+_BEFORE_COLON = re.compile(_SPACE + r"+:")
+# No-break spaces inside « », typed or not.
+_AFTER_OPENING_QUOTE = re.compile("«" + _SPACE + "*")
+_BEFORE_CLOSING_QUOTE = re.compile(_SPACE + "*»")
+
+
+def _group(match: re.Match) -> str:
+    """Return a grouped number with narrow no-break spaces between its groups (CLDR's French separator)."""
+    return _GROUP_SPACE.sub(NNBSP, match.group())
+
+
+def typeset(text: str) -> str:
+    """Return text with French no-break spaces in numbers, before ; ! ? : and inside « »."""
+    if not text:
+        return text
+    text = _DIGIT_GROUPS.sub(_group, text)
+    text = _BEFORE_TALL_PUNCTUATION.sub(NNBSP + r"\1", text)
+    text = _BEFORE_COLON.sub(NBSP + ":", text)
+    if "«" in text:
+        text = _AFTER_OPENING_QUOTE.sub("«" + NBSP, text)
+    if "»" in text:
+        text = _BEFORE_CLOSING_QUOTE.sub(NBSP + "»", text)
+    return text
