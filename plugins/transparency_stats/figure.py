@@ -14,7 +14,6 @@ from .selection import ChartSelection
 PALETTE = ("#3a7bd5", "#c2571a", "#2b8a3e", "#a35bd1", "#d04a7a", "#0c8599", "#9c6b00")
 MARKER_SYMBOLS = {"exact": "circle", "at_least": "triangle-up", "about": "diamond-open"}
 BAR_PATTERNS = {"exact": "", "at_least": "/", "about": "/"}
-DATE_HOVER = "%{x|%-d %b %Y}"  # charts.js gives Plotly CLDR's French month abbreviations
 SCRIPT_ESCAPES = {
     ord("<"): "\\u003c",
     ord(">"): "\\u003e",
@@ -69,11 +68,9 @@ def time_trace(metric: Metric, color: str, observations: list[Observation], fill
         "marker": {"symbol": scalar_or_list([MARKER_SYMBOLS[o.value.bound] for o in observations]), "size": 8},
         "customdata": [format_value(o.value) for o in observations],
     }
-    if any(map(is_period, observations)):
-        trace["text"] = [format_period(o.start, o.end) for o in observations]
-        trace["hovertemplate"] = f"%{{text}}{NBSP}: %{{customdata}}{extra}"
-    else:
-        trace["hovertemplate"] = f"{DATE_HOVER}{NBSP}: %{{customdata}}{extra}"
+    # The build writes the day or period (plotly's date formats cannot say "1er").
+    trace["text"] = [format_period(o.start, o.end) for o in observations]
+    trace["hovertemplate"] = f"%{{text}}{NBSP}: %{{customdata}}{extra}"
     if fill:
         trace["fill"] = "tozeroy"
     return trace

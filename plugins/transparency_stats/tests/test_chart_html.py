@@ -156,7 +156,7 @@ def test_a_bar_table_lists_periods():
     stats = stats_data([VISITS], [observation("site_visits", D(2016, 12, 1), 61000, "at_least", end=D(2016, 12, 23))])
     table = render(chart("site_visits", type="bar"), stats).find("table")
     assert table.find_all("th", scope="col")[0].text() == "Période"
-    assert table.find("th", scope="row").text() == "1\u201323 déc. 2016"
+    assert table.find("th", scope="row").text() == "1er\u201323 déc. 2016"
     assert table.find("td").text() == f"≥{NBSP}61{NNBSP}000"
 
 

@@ -34,8 +34,16 @@ def test_a_line_chart_plots_each_total_on_its_day():
     assert trace["x"][:2] == ["2017-01-05", "2017-02-05"]
     assert trace["y"][:2] == [100000, 104500]
     assert trace["customdata"][:2] == [f"100{NNBSP}000", f"104{NNBSP}500"]
-    assert trace["hovertemplate"] == f"%{{x|%-d %b %Y}}{NBSP}: %{{customdata}}<extra></extra>"
+    assert trace["text"][:2] == ["5 janv. 2017", "5 févr. 2017"]
+    assert trace["hovertemplate"] == f"%{{text}}{NBSP}: %{{customdata}}<extra></extra>"
     assert trace["line"]["color"] == PALETTE[0]
+
+
+def test_hovers_say_1er_for_the_first_of_the_month():
+    stats = stats_data([FANS], [observation("fb_fans", D(2017, 2, 1), 100000)])
+    (trace,) = build_figure(chart("fb_fans"), stats)["data"]
+    assert trace["text"] == ["1er févr. 2017"]
+    assert "%{text}" in trace["hovertemplate"] and "%{x" not in trace["hovertemplate"]
 
 
 def test_bounds_get_their_own_marker_and_sign():
