@@ -1,7 +1,8 @@
 """French typography for text typed with ordinary spaces: no-break spaces where French needs them.
 
 Numbers typed in groups ("40 000") get narrow no-break spaces, as the build writes its own
-figures; a number keeps its sign or word ("10 %", "2,7 millions"); ; ! ? get a narrow
+figures; a number keeps its sign or the word after it ("10 %", "2,7 millions",
+"10 propositions", "23 décembre"); ; ! ? get a narrow
 no-break space before them, : a no-break space; « » get no-break spaces inside.
 
 `typeset(text)` is the one function: the Markdown extension (`french.markdown_ext`) runs it on
@@ -25,9 +26,10 @@ _SPACE = "[ \t\r\n\u00a0\u202f]"
 # "en 2016 2 000 personnes" only "2 000" is a number.
 _DIGIT_GROUPS = re.compile(r"(?<![\w.,])\d{1,3}(?:[ \n\u00a0\u202f]\d{3})+(?!\d)")
 _GROUP_SPACE = re.compile(r"[ \n\u00a0]")
-# A number stays with its sign or its word: "10 %", "2,7 millions", "3 milliards".
+# A number in digits stays with its sign or the word after it: "10 %", "2,7 millions",
+# "10 propositions", "23 décembre" (never with a number after it: "2016 2017" can break).
 _BEFORE_SIGN = re.compile(r"(?<=\d)[ \n\u00a0]([%‰€])")
-_BEFORE_LARGE_NUMBER_WORD = re.compile(r"(?<=\d)[ \n\u202f]((?:millions?|milliards?)\b)")
+_BEFORE_WORD = re.compile(r"(?<=\d)[ \n\u202f](?=[^\W\d_])")
 # A narrow no-break space before ; ! ? and a no-break space before : (as `french` writes them).
 _BEFORE_TALL_PUNCTUATION = re.compile(_SPACE + r"+([;!?])")
 _BEFORE_COLON = re.compile(_SPACE + r"+:")
@@ -47,7 +49,7 @@ def typeset(text: str) -> str:
         return text
     text = _DIGIT_GROUPS.sub(_group, text)
     text = _BEFORE_SIGN.sub(NNBSP + r"\1", text)
-    text = _BEFORE_LARGE_NUMBER_WORD.sub(NBSP + r"\1", text)
+    text = _BEFORE_WORD.sub(NBSP, text)
     text = _BEFORE_TALL_PUNCTUATION.sub(NNBSP + r"\1", text)
     text = _BEFORE_COLON.sub(NBSP + ":", text)
     if "«" in text:

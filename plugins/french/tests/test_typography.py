@@ -31,15 +31,15 @@ def to_html(text: str, typography: bool = True) -> str:
 @pytest.mark.parametrize(
     "typed, typeset_",
     [
-        ("40 000 fin octobre", f"40{NNBSP}000 fin octobre"),
-        ("une salle de 1 400 personnes", f"une salle de 1{NNBSP}400 personnes"),
-        ("1 000 000 de vues", f"1{NNBSP}000{NNBSP}000 de vues"),
-        ("de\n216 000 à 726 000", f"de\n216{NNBSP}000 à 726{NNBSP}000"),
-        ("14 611,5 abonnés", f"14{NNBSP}611,5 abonnés"),
+        ("40 000 fin octobre", f"40{NNBSP}000{NBSP}fin octobre"),
+        ("une salle de 1 400 personnes", f"une salle de 1{NNBSP}400{NBSP}personnes"),
+        ("1 000 000 de vues", f"1{NNBSP}000{NNBSP}000{NBSP}de vues"),
+        ("de\n216 000 à 726 000", f"de\n216{NNBSP}000{NBSP}à 726{NNBSP}000"),
+        ("14 611,5 abonnés", f"14{NNBSP}611,5{NBSP}abonnés"),
         # Two numbers side by side stay two numbers.
         ("entre 2016 2017", "entre 2016 2017"),
-        ("en 2016 2 000 personnes", f"en 2016 2{NNBSP}000 personnes"),
-        ("les épisodes 9 et 11", "les épisodes 9 et 11"),
+        ("en 2016 2 000 personnes", f"en 2016 2{NNBSP}000{NBSP}personnes"),
+        ("les épisodes 9 et 11 ont", f"les épisodes 9{NBSP}et 11{NBSP}ont"),
         ("les numéros 12 1234", "les numéros 12 1234"),
         ("01 23 45 67 89", "01 23 45 67 89"),
         ("2,5 000", "2,5 000"),
@@ -48,7 +48,7 @@ def to_html(text: str, typography: bool = True) -> str:
         ("2,7 millions de visites", f"2,7{NBSP}millions de visites"),
         ("67 millions de fois, 3 milliards", f"67{NBSP}millions de fois, 3{NBSP}milliards"),
         ("le million de vues", "le million de vues"),
-        ("9 millionièmes", "9 millionièmes"),
+        ("« 10 propositions »", f"«{NBSP}10{NBSP}propositions{NBSP}»"),
     ],
 )
 def test_digit_groups_typed_with_spaces_get_narrow_no_break_spaces(typed, typeset_):
@@ -64,9 +64,9 @@ def test_digit_groups_typed_with_spaces_get_narrow_no_break_spaces(typed, typese
         ("Quoi ?!", f"Quoi{NNBSP}?!"),
         ("YouTube : une chaîne", f"YouTube{NBSP}: une chaîne"),
         ("un grand rôle\n: chaque épisode", f"un grand rôle{NBSP}: chaque épisode"),
-        ("« 10 propositions »", f"«{NBSP}10 propositions{NBSP}»"),
-        ("«10 propositions»", f"«{NBSP}10 propositions{NBSP}»"),
-        ("«\n10 propositions\n»", f"«{NBSP}10 propositions{NBSP}»"),
+        ("« La Revue »", f"«{NBSP}La Revue{NBSP}»"),
+        ("«La Revue»", f"«{NBSP}La Revue{NBSP}»"),
+        ("«\nLa Revue\n»", f"«{NBSP}La Revue{NBSP}»"),
     ],
 )
 def test_punctuation_and_guillemets_get_no_break_spaces(typed, typeset_):
@@ -76,7 +76,7 @@ def test_punctuation_and_guillemets_get_no_break_spaces(typed, typeset_):
 @pytest.mark.parametrize(
     "text",
     [
-        "à 10:00 précises",
+        "à 10:00, précises",
         "https://melenchon.fr/2017/01/05/reseaux-et-mouvements/?ref=feed&a=1:2",
         "mailto:equipe@example.org?subject=Bonjour",
         "C:\\Users\\equipe",
@@ -130,9 +130,7 @@ def test_markdown_leaves_raw_html_alone():
 
 
 def test_smarty_guillemets_get_one_no_break_space_each_side():
-    assert to_html("<< 10 propositions >> et << Revue >>") == (
-        "<p>«&nbsp;10 propositions&nbsp;» et «&nbsp;Revue&nbsp;»</p>"
-    )
+    assert to_html("<< La Revue >> et << Revue >>") == "<p>«&nbsp;La Revue&nbsp;» et «&nbsp;Revue&nbsp;»</p>"
 
 
 def test_typed_guillemets_around_emphasis():
