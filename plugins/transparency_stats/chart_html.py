@@ -91,9 +91,9 @@ def table_head(cells: list[str]) -> str:
 
 
 def table_row(header: str, cells: list[str]) -> str:
-    """Return a <tr> headed by a row header (typeset); cells are figures, formatted already."""
+    """Return a <tr> headed by a row header."""
     tds = "".join(f"<td>{html_escape(c)}</td>" for c in cells)
-    return f'<tr><th scope="row">{html_escape(typeset(header))}</th>{tds}</tr>'
+    return f'<tr><th scope="row">{html_escape(header)}</th>{tds}</tr>'
 
 
 def series_rows(metrics: list[Metric], observations: list[Observation]) -> list[str]:
@@ -113,7 +113,7 @@ def latest_rows(metrics: list[Metric], observations: list[Observation]) -> list[
     for m in metrics:
         o = latest.get(m.id)
         value, when = (format_value(o.value), format_period(o.start, o.end)) if o else (MISSING, MISSING)
-        rows.append(table_row(m.label, [value, when]))
+        rows.append(table_row(typeset(m.label), [value, when]))
     return rows
 
 
