@@ -29,7 +29,10 @@ _GROUP_SPACE = re.compile(r"[ \n\u00a0]")
 # A number in digits stays with its sign or the word after it: "10 %", "2,7 millions",
 # "10 propositions", "23 décembre" (never with a number after it: "2016 2017" can break).
 _BEFORE_SIGN = re.compile(r"(?<=\d)[ \n\u00a0]([%‰€])")
-_BEFORE_WORD = re.compile(r"(?<=\d)[ \n\u202f](?=[^\W\d_])")
+# The number must stand alone ("jlm2017 est", "…?b=1:2 et" are left alone), ordinals included ("1er mai").
+_BEFORE_WORD = re.compile(
+    r"(?:^|(?<=[\s(«\[≥≈+−–-]))(\d+(?:[,.\u202f]\d+)*(?:er|re|e|es)?)[ \n\u202f](?=[^\W\d_])"
+)
 # A narrow no-break space before ; ! ? and a no-break space before : (as `french` writes them).
 _BEFORE_TALL_PUNCTUATION = re.compile(_SPACE + r"+([;!?])")
 _BEFORE_COLON = re.compile(_SPACE + r"+:")
@@ -49,7 +52,7 @@ def typeset(text: str) -> str:
         return text
     text = _DIGIT_GROUPS.sub(_group, text)
     text = _BEFORE_SIGN.sub(NNBSP + r"\1", text)
-    text = _BEFORE_WORD.sub(NBSP, text)
+    text = _BEFORE_WORD.sub(r"\1" + NBSP, text)
     text = _BEFORE_TALL_PUNCTUATION.sub(NNBSP + r"\1", text)
     text = _BEFORE_COLON.sub(NBSP + ":", text)
     if "«" in text:

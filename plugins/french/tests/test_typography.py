@@ -49,6 +49,10 @@ def to_html(text: str, typography: bool = True) -> str:
         ("67 millions de fois, 3 milliards", f"67{NBSP}millions de fois, 3{NBSP}milliards"),
         ("le million de vues", "le million de vues"),
         ("« 10 propositions »", f"«{NBSP}10{NBSP}propositions{NBSP}»"),
+        ("le 1er décembre, ≥ 17 000 soutiens", f"le 1er{NBSP}décembre, ≥ 17{NNBSP}000{NBSP}soutiens"),
+        ("jlm2017 est", "jlm2017 est"),
+        ("https://x.fr/?b=1:2 et", "https://x.fr/?b=1:2 et"),
+        ("(2 fois)", f"(2{NBSP}fois)"),
     ],
 )
 def test_digit_groups_typed_with_spaces_get_narrow_no_break_spaces(typed, typeset_):
