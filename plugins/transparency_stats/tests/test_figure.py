@@ -179,6 +179,38 @@ def test_latest_shows_each_metrics_last_figure_with_its_date():
     assert fig["layout"]["yaxis"]["autorange"] == "reversed"
 
 
+def test_latest_values_are_labels_on_a_solid_background_at_the_bar_end():
+    figures = [
+        observation("fb_fans", D(2017, 3, 5), 100000),
+        observation("tw_followers", D(2017, 2, 20), 30000, "at_least"),
+    ]
+    fig = build_figure(chart("fb_fans", "tw_followers", type="latest"), stats_data([FANS, FOLLOWERS], figures))
+    (trace,) = fig["data"]
+    assert trace["textposition"] == "none"  # no text drawn over the bars, hatched or not
+    assert trace["hovertemplate"].startswith("%{customdata}") and trace["customdata"] == trace["y"]
+    long_bar, short_bar = fig["layout"]["annotations"]
+    assert [long_bar["text"], short_bar["text"]] == trace["text"]
+    assert [long_bar["x"], short_bar["x"]] == trace["x"] and [long_bar["y"], short_bar["y"]] == [0, 1]
+    assert (long_bar["xanchor"], long_bar["xshift"]) == ("right", -4)  # inside the long bar, against its end
+    assert (short_bar["xanchor"], short_bar["xshift"]) == ("left", 4)  # past the short bar's end
+    for label in (long_bar, short_bar):
+        assert label["bgcolor"] == "#ffffff" and label["showarrow"] is False
+        assert (label["xref"], label["yref"]) == ("x", "y")
+
+
+def test_latest_labels_sit_in_log10_units_on_a_log_axis():
+    figures = [observation("fb_fans", D(2017, 3, 5), 100000), observation("tw_followers", D(2017, 3, 5), 0)]
+    fig = build_figure(chart("fb_fans", "tw_followers", type="latest", scale="log"), stats_data([FANS, FOLLOWERS], figures))
+    (label,) = fig["layout"]["annotations"]  # no bar, no label for 0 on a log axis
+    assert label["x"] == 5 and label["xanchor"] == "left"
+
+
+def test_bar_values_stand_level_above_their_bars():
+    (trace,) = build_figure(chart("site_visits", type="bar"), stats_data([VISITS], visits()))["data"]
+    assert (trace["textposition"], trace["textangle"], trace["constraintext"]) == ("outside", 0, "none")
+    assert trace["cliponaxis"] is False
+
+
 def test_the_json_is_compact_and_gives_back_the_figure():
     spec, stats = one_line_chart()
     fig = build_figure(spec, stats)
