@@ -1,4 +1,10 @@
-"""Plotly figure dicts built by hand from a chart's selection (no plotly.graph_objects: small, fast, deterministic)."""
+"""Plotly figure dicts built by hand from a chart's selection (no plotly.graph_objects: small, fast, deterministic).
+
+Labels drawn as text (legend, categories, hovers) are typeset like the chart's table, so
+that charts.js, breaking long labels at spaces, never parts « from its word or a number
+from its unit; figures and dates are the data, written by `french` (the downloads keep
+the labels as typed).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import json
 import math
 
 from french import NBSP, format_period, format_value
+from french.typography import typeset
 
 from .model import ChartSpec, Metric, Observation
 from .selection import ChartSelection
@@ -66,7 +73,7 @@ def time_trace(metric: Metric, color: str, observations: list[Observation], fill
     trace = {
         "type": "scatter",
         "mode": "lines+markers",
-        "name": metric.label,
+        "name": typeset(metric.label),
         "x": [plot_date(o) for o in observations],
         "y": [o.value.amount for o in observations],
         "line": {"color": color},
@@ -98,7 +105,7 @@ def bar_trace(metric: Metric, color: str, observations: list[Observation], extra
     """
     return {
         "type": "bar",
-        "name": metric.label,
+        "name": typeset(metric.label),
         "x": [format_period(o.start, o.end) for o in observations],
         "y": [o.value.amount for o in observations],
         "text": [format_value(o.value) for o in observations],
@@ -121,11 +128,11 @@ def latest_trace(metrics: list[Metric], colors: list[str], observations: list[Ob
     return {
         "type": "bar",
         "orientation": "h",
-        "y": [m.label for m in metrics],
+        "y": [typeset(m.label) for m in metrics],
         "x": [o.value.amount for o in observations],
         "text": [latest_text(o) for o in observations],
         "textposition": "none",  # latest_labels() writes them, on a solid background
-        "customdata": [m.label for m in metrics],  # the hover's label, never broken in lines
+        "customdata": [typeset(m.label) for m in metrics],  # the hover's label, never broken in lines
         "marker": bar_marker(colors, observations),
         "hovertemplate": f"%{{customdata}}{NBSP}: %{{text}}<extra></extra>",
     }

@@ -6,6 +6,7 @@ from factories import D, FANS, FOLLOWERS, VISITS, chart, monthly, observation, s
 from hypothesis import given
 from hypothesis import strategies as st
 
+from french.typography import typeset
 from transparency_stats import figure
 from transparency_stats.figure import PALETTE, figure_json
 from transparency_stats.selection import select
@@ -225,7 +226,7 @@ def test_the_json_cannot_close_its_script_element():
     text = figure_json(build_figure(chart("x"), stats))
     for raw in "<>&\u2028\u2029":
         assert raw not in text
-    assert json.loads(text)["data"][0]["name"] == label
+    assert json.loads(text)["data"][0]["name"] == typeset(label)  # typeset like the table's head
 
 
 @given(st.text(max_size=40))
@@ -233,7 +234,7 @@ def test_any_label_survives_the_json_escaping(label):
     stats = stats_data([Metric("x", label, "total")], [observation("x", D(2017, 1, 5), 1)])
     text = figure_json(build_figure(chart("x"), stats))
     assert "<" not in text and "\u2028" not in text
-    assert json.loads(text)["data"][0]["name"] == label
+    assert json.loads(text)["data"][0]["name"] == typeset(label)  # typeset like the table's head
 
 
 def test_a_one_metric_twelve_point_line_chart_fits_in_1500_bytes():
