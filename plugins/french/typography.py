@@ -24,14 +24,17 @@ _SPACE = "[ \t\r\n\u00a0\u202f]"
 # A number typed in groups: 1 to 3 digits, then groups of exactly 3, each after one space:
 # "40 000", "1 000 000". "2016 2017" is two years (4 digits first), and in
 # "en 2016 2 000 personnes" only "2 000" is a number.
-_DIGIT_GROUPS = re.compile(r"(?<![\w.,])\d{1,3}(?:[ \n\u00a0\u202f]\d{3})+(?!\d)")
+# (Each pattern starts with what it matches first, so that `re` can skip ahead to it: the
+# lookbehinds come after the first digit.)
+_DIGIT_GROUPS = re.compile(r"\d(?<![\w.,]\d)\d{0,2}(?:[ \n\u00a0\u202f]\d{3})+(?!\d)")
+_DIGIT = re.compile(r"\d")
 _GROUP_SPACE = re.compile(r"[ \n\u00a0]")
 # A number in digits stays with its sign or the word after it: "10 %", "2,7 millions",
 # "10 propositions", "23 décembre" (never with a number after it: "2016 2017" can break).
 _BEFORE_SIGN = re.compile(r"(?<=\d)[ \n\u00a0]([%‰€])")
 # The number must stand alone ("jlm2017 est", "…?b=1:2 et" are left alone), ordinals included ("1er mai").
 _BEFORE_WORD = re.compile(
-    r"(?:^|(?<=[\s(«\[≥≈+−–-]))(\d+(?:[,.\u202f]\d+)*(?:er|re|e|es)?)[ \n\u202f](?=[^\W\d_])"
+    r"(\d(?<![^\s(«\[≥≈+−–-]\d)\d*(?:[,.\u202f]\d+)*(?:er|re|e|es)?)[ \n\u202f](?=[^\W\d_])"
 )
 # A narrow no-break space before ; ! ? and a no-break space before : (as `french` writes them).
 _BEFORE_TALL_PUNCTUATION = re.compile(_SPACE + r"+([;!?])")
@@ -50,9 +53,11 @@ def typeset(text: str) -> str:
     """Return text with French no-break spaces in numbers, before ; ! ? : and inside « »."""
     if not text:
         return text
-    text = _DIGIT_GROUPS.sub(_group, text)
-    text = _BEFORE_SIGN.sub(NNBSP + r"\1", text)
-    text = _BEFORE_WORD.sub(r"\1" + NBSP, text)
+    if _DIGIT.search(text):
+        text = _DIGIT_GROUPS.sub(_group, text)
+        if "%" in text or "‰" in text or "€" in text:
+            text = _BEFORE_SIGN.sub(NNBSP + r"\1", text)
+        text = _BEFORE_WORD.sub(r"\1" + NBSP, text)
     text = _BEFORE_TALL_PUNCTUATION.sub(NNBSP + r"\1", text)
     text = _BEFORE_COLON.sub(NBSP + ":", text)
     if "«" in text:
