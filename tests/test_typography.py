@@ -253,3 +253,23 @@ def test_no_number_guillemet_or_punctuation_of_the_demo_post_is_split_on_a_phone
     assert kinds == {"number", "guillemet and its word", "word and its ; ! ? :"}, "the page holds each kind"
     assert len(matches) > 50
     assert split == []
+
+
+def test_templates_get_a_typeset_filter_and_markdown_the_extension_once():
+    import jinja2
+
+    from campaign_site.plugin import add_template_helpers
+    from french.markdown_ext import TypographyExtension
+    from site_helpers import ROOT
+
+    class Pelican:
+        settings = {"THEME": str(ROOT / "theme"), "SITEURL": "", "THEME_STATIC_DIR": "theme", "MARKDOWN": {}}
+
+    add_template_helpers(Pelican())
+    add_template_helpers(Pelican())  # a second build in the same process
+    extensions = Pelican.settings["MARKDOWN"]["extensions"]
+    assert sum(isinstance(e, TypographyExtension) for e in extensions) == 1
+    env = jinja2.Environment(autoescape=True)
+    env.filters.update(Pelican.settings["JINJA_FILTERS"])
+    rendered = env.from_string("{{ text|typeset }}").render(text="Valeurs « ≥ 1 000 » : <b>")
+    assert rendered == f"Valeurs «{NBSP}≥ 1{NNBSP}000{NBSP}»{NBSP}: &lt;b&gt;"
