@@ -1,4 +1,4 @@
-"""Charts legible on a phone and on a desktop: contrast of every text, tick labels apart, labels inside, off the hatching.
+"""Charts legible on a phone and on a desktop: every text contrasted, tick labels apart, labels inside, off hatching.
 
 Contrast is computed twice: from the figure JSON and the theme's CSS custom properties
 (what charts.js will draw, light and dark), and from the colours Chromium actually drew.
@@ -116,7 +116,7 @@ def drawn_texts(figure: dict, theme: dict[str, str]) -> list[tuple[str, str, str
     texts = [("tick labels", fg, paper), ("tick labels over the plot", fg, plot), ("hover box", fg, label_bg)]
     if layout.get("showlegend"):
         texts.append(("legend", fg, paper))
-    for index, annotation in enumerate(layout.get("annotations", [])):
+    for index in range(len(layout.get("annotations", []))):
         # charts.js gives every annotation the label background; without one it would stand on whatever is behind.
         texts.append((f"value label {index}", fg, label_bg))
     for trace in figure["data"]:
@@ -169,10 +169,15 @@ def test_the_contrast_check_would_catch_black_on_dark_red():
 MEASURE = r"""() => Array.from(document.querySelectorAll(".ts-chart")).map((chart) => {
   const svg = chart.querySelector(".ts-chart__plot svg.main-svg");
   const box = (e) => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
-  const visible = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && e.textContent.trim(); };
+  const visible = (e) => {
+    const r = e.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && e.textContent.trim();
+  };
   const fill = (e) => getComputedStyle(e).fill;
-  const ticks = Array.from(chart.querySelectorAll("g.xtick > text, g.ytick > text")).filter(visible)
-    .map((t) => ({ axis: t.parentNode.classList.contains("xtick") ? "x" : "y", text: t.textContent, box: box(t), fill: fill(t) }));
+  const ticks = Array.from(chart.querySelectorAll("g.xtick > text, g.ytick > text")).filter(visible).map((t) => ({
+    axis: t.parentNode.classList.contains("xtick") ? "x" : "y", text: t.textContent, box: box(t), fill: fill(t),
+  }));
+  const plain = (kind, t) => ({ kind, text: t.textContent, box: box(t), fill: fill(t), bg: null, bgOpacity: 0 });
   const labels = [];
   chart.querySelectorAll("g.annotation").forEach((g) => {
     const text = g.querySelector("text");
@@ -182,12 +187,8 @@ MEASURE = r"""() => Array.from(document.querySelectorAll(".ts-chart")).map((char
       bg: bg ? getComputedStyle(bg).fill : null, bgOpacity: bg ? Number(getComputedStyle(bg).fillOpacity) : 0,
     });
   });
-  chart.querySelectorAll("text.bartext").forEach((t) => {
-    if (visible(t)) labels.push({ kind: "bar text", text: t.textContent, box: box(t), fill: fill(t), bg: null, bgOpacity: 0 });
-  });
-  chart.querySelectorAll(".legend text.legendtext").forEach((t) => {
-    if (visible(t)) labels.push({ kind: "legend", text: t.textContent, box: box(t), fill: fill(t), bg: null, bgOpacity: 0 });
-  });
+  chart.querySelectorAll("text.bartext").forEach((t) => visible(t) && labels.push(plain("bar text", t)));
+  chart.querySelectorAll(".legend text.legendtext").forEach((t) => visible(t) && labels.push(plain("legend", t)));
   // A hatched bar is filled with a <pattern>: its colour is the stripes' (on the page's background).
   const stripes = (fillValue) => {
     const id = /url\(["']?#([^"')]+)/.exec(fillValue);
@@ -216,11 +217,13 @@ def intersect(a, b, slack: float = 0.5) -> bool:
 
 def inside(a, outer, slack: float = 1.0) -> bool:
     """Tell whether box a lies within box outer (give or take `slack` px)."""
-    return a[0] >= outer[0] - slack and a[1] >= outer[1] - slack and a[2] <= outer[2] + slack and a[3] <= outer[3] + slack
+    return (
+        a[0] >= outer[0] - slack and a[1] >= outer[1] - slack and a[2] <= outer[2] + slack and a[3] <= outer[3] + slack
+    )
 
 
 def geometry_problems(chart: dict) -> list[str]:
-    """Return what makes a drawn chart hard to read: overlapping ticks or labels, labels out of the chart or on hatching."""
+    """Return what makes a drawn chart hard to read: overlapping ticks or labels, labels out of it or on hatching."""
     where = f"#{chart['id']}"
     if chart["svg"] is None:
         return [f"{where}: not drawn"]
@@ -290,6 +293,10 @@ def test_demo_charts_have_apart_tick_labels_and_labels_inside_and_off_the_hatchi
     assert problems == []
 
 
+ALL_CHARTS_WIDTH = """([low, high]) => Array.from(document.querySelectorAll(".ts-chart svg.main-svg"))
+  .every((svg) => svg.getBoundingClientRect().width > low && svg.getBoundingClientRect().width < high)"""
+
+
 @pytest.mark.browser
 def test_charts_redraw_for_a_new_width(browser, site_url):
     """A phone turned, a window narrowed: the charts drawn wide are re-fitted for 360 px."""
@@ -299,15 +306,11 @@ def test_charts_redraw_for_a_new_width(browser, site_url):
         draw_all_charts(page.page)
         wide = page.page.evaluate(MEASURE)
         page.page.set_viewport_size({"width": 360, "height": 800})
-        page.page.wait_for_function(
-            "() => Array.from(document.querySelectorAll('.ts-chart svg.main-svg')).every(s => s.getBoundingClientRect().width < 360)"
-        )
+        page.page.wait_for_function(ALL_CHARTS_WIDTH, arg=[0, 360])
         page.page.wait_for_timeout(1000)  # charts.js waits for the resizing to settle, then redraws
         narrow = page.page.evaluate(MEASURE)
         page.page.set_viewport_size({"width": 1280, "height": 800})
-        page.page.wait_for_function(
-            "() => Array.from(document.querySelectorAll('.ts-chart svg.main-svg')).every(s => s.getBoundingClientRect().width > 600)"
-        )
+        page.page.wait_for_function(ALL_CHARTS_WIDTH, arg=[600, 10_000])
         page.page.wait_for_timeout(1000)
         wide_again = page.page.evaluate(MEASURE)
         assert page.problems() == []
@@ -330,10 +333,16 @@ def drawn_contrast_problems(chart: dict) -> list[str]:
         if item.get("bg") and item.get("bgOpacity", 0) > 0:
             backgrounds = [over(item["bg"], page)]  # its own box
         else:
-            backgrounds += [over(bar["colour"], page) for bar in chart["bars"] if bar["colour"] and intersect(item["box"], bar["box"])]
+            backgrounds += [
+                over(bar["colour"], page)
+                for bar in chart["bars"]
+                if bar["colour"] and intersect(item["box"], bar["box"])
+            ]
         for background in backgrounds:
             if contrast(text, background) < AA:
-                problems.append(f"#{chart['id']}: {item['text']!r} {text} on {background} = {contrast(text, background):.2f}:1")
+                problems.append(
+                    f"#{chart['id']}: {item['text']!r} {text} on {background} = {contrast(text, background):.2f}:1"
+                )
     return problems
 
 

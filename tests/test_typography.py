@@ -196,7 +196,8 @@ SPLIT_MATCHES = r"""() => {
   };
   const skip = "code, pre, kbd, samp, script, style, .visually-hidden";
   document.querySelectorAll("main details").forEach((d) => { d.open = true; });
-  const blocks = document.querySelectorAll("main p, main li, main h1, main h2, main h3, main figcaption, main td, main th, main caption, main summary");
+  const blocks = document.querySelectorAll(["p", "li", "h1", "h2", "h3", "figcaption", "td", "th", "caption", "summary"]
+    .map((tag) => "main " + tag).join(", "));
   const found = [];
   for (const block of blocks) {
     if (block.closest(skip)) continue;

@@ -33,9 +33,7 @@ _GROUP_SPACE = re.compile(r"[ \n\u00a0]")
 # "10 propositions", "23 décembre" (never with a number after it: "2016 2017" can break).
 _BEFORE_SIGN = re.compile(r"(?<=\d)[ \n\u00a0]([%‰€])")
 # The number must stand alone ("jlm2017 est", "…?b=1:2 et" are left alone), ordinals included ("1er mai").
-_BEFORE_WORD = re.compile(
-    r"(\d(?<![^\s(«\[≥≈+−–-]\d)\d*(?:[,.\u202f]\d+)*(?:er|re|e|es)?)[ \n\u202f](?=[^\W\d_])"
-)
+_BEFORE_WORD = re.compile(r"(\d(?<![^\s(«\[≥≈+−–-]\d)\d*(?:[,.\u202f]\d+)*(?:er|re|e|es)?)[ \n\u202f](?=[^\W\d_])")
 # A narrow no-break space before ; ! ? and a no-break space before : (as `french` writes them).
 _BEFORE_TALL_PUNCTUATION = re.compile(_SPACE + r"+([;!?])")
 _BEFORE_COLON = re.compile(_SPACE + r"+:")

@@ -15,7 +15,6 @@ from .figure import build_figure, figure_json
 from .model import ChartSpec, Metric, Observation, Snapshot
 from .selection import ChartSelection
 
-
 CHART_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
 
 URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
@@ -126,7 +125,8 @@ def data_table(spec: ChartSpec, title: str, metrics: list[Metric], observations:
         first = "Période" if any(o.start != o.end for o in observations) else "Date"
         head = table_head([first] + [m.label for m in metrics])
         rows = series_rows(metrics, observations)
-    return Markup(f"<table><caption>{html_escape(typeset(title))}</caption>{head}<tbody>{''.join(rows)}</tbody></table>")
+    caption = html_escape(typeset(title))
+    return Markup(f"<table><caption>{caption}</caption>{head}<tbody>{''.join(rows)}</tbody></table>")
 
 
 def render_chart(selection: ChartSelection, chart_id: str, csv_url: str) -> str:

@@ -1,16 +1,14 @@
 """French display strings: numbers, bounds, dates and periods."""
 
 import datetime as dt
+from typing import NamedTuple
 
 import pytest
+from babel import Locale
 from babel.dates import format_date as babel_date
 from babel.numbers import format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
-
-from typing import NamedTuple
-
-from babel import Locale
 
 from french import (
     browser_locale,

@@ -109,14 +109,14 @@ def test_typesetting_only_changes_spaces_and_adds_them_inside_guillemets(text):
 
 def test_markdown_typesets_prose_headings_links_and_emphasis():
     html = to_html("## YouTube : une chaîne\n\nPlus de *145 000* abonnés ; [le bilan ?](https://x.fr/?q=1) !\n")
-    assert f"<h2 id=\"youtube-une-chaine\">YouTube{NBSP}: une chaîne</h2>" in html
+    assert f'<h2 id="youtube-une-chaine">YouTube{NBSP}: une chaîne</h2>' in html
     assert f"<em>145{NNBSP}000</em> abonnés{NNBSP};" in html
     assert f'<a href="https://x.fr/?q=1">le bilan{NNBSP}?</a>{NNBSP}!' in html
 
 
 def test_markdown_leaves_code_urls_and_attributes_alone():
     text = (
-        "Voir <https://example.org/a?b=1 :2> et [ici](https://x.fr/?q=1 \"titre : 40 000 ?\").\n\n"
+        'Voir <https://example.org/a?b=1 :2> et [ici](https://x.fr/?q=1 "titre : 40 000 ?").\n\n'
         "Tapez `invoke snapshot --date 2017-02-01 : 40 000 ?` puis <kbd>Ctrl :</kbd>.\n\n"
         "    code : 1 000 000 ?\n\n"
         "```\nfenced : 1 000 ?\n```\n"

@@ -201,7 +201,8 @@ def test_latest_values_are_labels_on_a_solid_background_at_the_bar_end():
 
 def test_latest_labels_sit_in_log10_units_on_a_log_axis():
     figures = [observation("fb_fans", D(2017, 3, 5), 100000), observation("tw_followers", D(2017, 3, 5), 0)]
-    fig = build_figure(chart("fb_fans", "tw_followers", type="latest", scale="log"), stats_data([FANS, FOLLOWERS], figures))
+    spec = chart("fb_fans", "tw_followers", type="latest", scale="log")
+    fig = build_figure(spec, stats_data([FANS, FOLLOWERS], figures))
     (label,) = fig["layout"]["annotations"]  # no bar, no label for 0 on a log axis
     assert label["x"] == 5 and label["xanchor"] == "left"
 
