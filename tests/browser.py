@@ -206,9 +206,9 @@ def read_charts(page: Page) -> list[dict]:
 
 
 def french_date(iso: str) -> str:
-    """Return "5 janv. 2017" for "2017-01-05"."""
+    """Return "5 janv. 2017" for "2017-01-05", "1er févr. 2017" for "2017-02-01"."""
     day = dt.date.fromisoformat(iso[:10])
-    return f"{day.day} {FRENCH_SHORT_MONTHS[day.month - 1]} {day.year}"
+    return f"{'1er' if day.day == 1 else day.day} {FRENCH_SHORT_MONTHS[day.month - 1]} {day.year}"
 
 
 def amount_of(display: str) -> float:

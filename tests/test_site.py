@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from french.typography import typeset
 from site_helpers import ROOT, soup
 
 pytestmark = pytest.mark.slow
@@ -107,7 +108,7 @@ def test_seo_meta_and_canonical(publish_site):
 
 
 def test_feeds_parse_and_hold_every_post(publish_site):
-    titles = {metadata(post)["title"] for post in POSTS}
+    titles = {typeset(metadata(post)["title"]) for post in POSTS}  # no-break spaces kept (test_typography)
     atom = ET.parse(publish_site / "flux" / "tous.atom.xml").getroot()
     assert {e.findtext(f"{ATOM}title") for e in atom.iter(f"{ATOM}entry")} == titles
     rss = ET.parse(publish_site / "flux" / "tous.rss.xml").getroot()
@@ -117,7 +118,7 @@ def test_feeds_parse_and_hold_every_post(publish_site):
 
 
 def test_category_feeds_hold_their_category_only(publish_site):
-    videos = {metadata(p)["title"] for p in POSTS if metadata(p)["category"] == "Vidéos"}
+    videos = {typeset(metadata(p)["title"]) for p in POSTS if metadata(p)["category"] == "Vidéos"}
     feed = ET.parse(publish_site / "flux" / "categorie" / "videos.atom.xml").getroot()
     assert {e.findtext(f"{ATOM}title") for e in feed.iter(f"{ATOM}entry")} == videos
 

@@ -8,16 +8,19 @@ from pelican import signals
 
 import french
 
+from french.typography import typeset
+
 from . import checks, drafts
 from .assets import AssetManifest
 from .dates import period_fr
 from .reading import reading_time
+from .typography import add_markdown_extension, typeset_title
 
 _manifests: dict[int, AssetManifest] = {}
 
 
 def add_template_helpers(pelican):
-    """Give templates French dates, reading time and hashed asset URLs."""
+    """Give Markdown French typography, and templates French dates, typography, reading time and hashed asset URLs."""
     settings = pelican.settings
     static_dir = Path(settings["THEME"]) / "static"
     manifest = AssetManifest(static_dir, f"{settings['SITEURL']}/{settings['THEME_STATIC_DIR']}")
@@ -27,9 +30,11 @@ def add_template_helpers(pelican):
         month_fr=french.format_month,
         period_fr=period_fr,
         reading_time=reading_time,
+        typeset=typeset,
     )
     settings.setdefault("JINJA_GLOBALS", {}).update(asset=manifest.url, browser_locale=french.browser_locale)
     settings.setdefault("CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
+    add_markdown_extension(settings)
 
 
 def write_hashed_assets(pelican):
@@ -67,6 +72,7 @@ def register():
     """Connect the helpers to Pelican's signals."""
     signals.initialized.connect(add_template_helpers)
     signals.content_object_init.connect(checks.check_header)
+    signals.content_object_init.connect(typeset_title)
     signals.article_generator_finalized.connect(drafts.leave_out_articles)
     signals.page_generator_finalized.connect(drafts.leave_out_pages)
     signals.get_generators.connect(drafts.add_drafts_index)

@@ -2,7 +2,8 @@
 
 The one place the site writes French. The fast paths below (f-string grouping,
 month tables) exist for speed: the data page formats thousands of figures. Their
-tests pin them to Babel's own output.
+tests pin them to Babel's own output, with one deliberate difference: the first of the
+month is "1er" (French usage: "1er février"), where CLDR writes "1".
 """
 
 from __future__ import annotations
@@ -42,14 +43,19 @@ def format_value(value) -> str:
     return BOUND_SIGNS[value.bound] + format_number(value.amount)
 
 
+def format_day(d: dt.date) -> str:
+    """Return the day of the month as French writes it: "1er", "2", "31"."""
+    return "1er" if d.day == 1 else str(d.day)
+
+
 def format_date(d: dt.date) -> str:
-    """Return a short French date: "5 janv. 2017" (CLDR pattern "d MMM y")."""
-    return f"{d.day} {SHORT_MONTHS[d.month]} {d.year}"
+    """Return a short French date: "5 janv. 2017", "1er févr. 2017" (CLDR pattern "d MMM y", but "1er")."""
+    return f"{format_day(d)} {SHORT_MONTHS[d.month]} {d.year}"
 
 
 def format_date_long(d: dt.date) -> str:
-    """Return a long French date: "5 janvier 2017" (CLDR pattern "d MMMM y")."""
-    return f"{d.day} {LONG_MONTHS[d.month]} {d.year}"
+    """Return a long French date: "5 janvier 2017", "1er février 2017" (CLDR pattern "d MMMM y", but "1er")."""
+    return f"{format_day(d)} {LONG_MONTHS[d.month]} {d.year}"
 
 
 def format_month(d: dt.date) -> str:
@@ -65,7 +71,7 @@ def is_whole_month(start: dt.date, end: dt.date) -> bool:
 
 
 def format_period(start: dt.date, end: dt.date) -> str:
-    """Return an inclusive period: "août 2016", "5 janv. 2017", "1–23 déc. 2016", "28 nov.–3 déc. 2016"."""
+    """Return an inclusive period: "août 2016", "5 janv. 2017", "1er–23 déc. 2016", "28 nov.–3 déc. 2016"."""
     if end < start:
         raise ValueError(f"period ends before it starts: {start} > {end}")
     if start == end:
@@ -75,8 +81,8 @@ def format_period(start: dt.date, end: dt.date) -> str:
     if start.year != end.year:
         return f"{format_date(start)}{EN_DASH}{format_date(end)}"
     if start.month != end.month:
-        return f"{start.day} {SHORT_MONTHS[start.month]}{EN_DASH}{format_date(end)}"
-    return f"{start.day}{EN_DASH}{format_date(end)}"
+        return f"{format_day(start)} {SHORT_MONTHS[start.month]}{EN_DASH}{format_date(end)}"
+    return f"{format_day(start)}{EN_DASH}{format_date(end)}"
 
 
 def browser_locale() -> dict:

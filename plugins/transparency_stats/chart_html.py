@@ -9,11 +9,11 @@ from urllib.parse import urlsplit
 from markupsafe import Markup, escape
 
 from french import NBSP, NNBSP, format_date, format_period, format_value
+from french.typography import typeset
 
 from .figure import build_figure, figure_json
 from .model import ChartSpec, Metric, Observation, Snapshot
 from .selection import ChartSelection
-
 
 CHART_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
 
@@ -63,8 +63,8 @@ def is_site_url(url: str) -> bool:
 def link_or_text(text: str, url: str | None) -> Markup:
     """Return text as a link when url is a web URL, else as plain escaped text."""
     if is_web_url(url):
-        return Markup('<a href="{}">{}</a>').format(url, text)
-    return escape(text)
+        return Markup('<a href="{}">{}</a>').format(url, typeset(text))
+    return escape(typeset(text))
 
 
 def snapshots_used(observations: list[Observation]) -> list[Snapshot]:
@@ -85,8 +85,8 @@ def sources_html(snapshots: list[Snapshot]) -> Markup:
 
 
 def table_head(cells: list[str]) -> str:
-    """Return a <thead> row of column headers."""
-    return "<thead><tr>" + "".join(f'<th scope="col">{html_escape(c)}</th>' for c in cells) + "</tr></thead>"
+    """Return a <thead> row of column headers (typeset)."""
+    return "<thead><tr>" + "".join(f'<th scope="col">{html_escape(typeset(c))}</th>' for c in cells) + "</tr></thead>"
 
 
 def table_row(header: str, cells: list[str]) -> str:
@@ -112,7 +112,7 @@ def latest_rows(metrics: list[Metric], observations: list[Observation]) -> list[
     for m in metrics:
         o = latest.get(m.id)
         value, when = (format_value(o.value), format_period(o.start, o.end)) if o else (MISSING, MISSING)
-        rows.append(table_row(m.label, [value, when]))
+        rows.append(table_row(typeset(m.label), [value, when]))
     return rows
 
 
@@ -125,7 +125,8 @@ def data_table(spec: ChartSpec, title: str, metrics: list[Metric], observations:
         first = "Période" if any(o.start != o.end for o in observations) else "Date"
         head = table_head([first] + [m.label for m in metrics])
         rows = series_rows(metrics, observations)
-    return Markup(f"<table><caption>{html_escape(title)}</caption>{head}<tbody>{''.join(rows)}</tbody></table>")
+    caption = html_escape(typeset(title))
+    return Markup(f"<table><caption>{caption}</caption>{head}<tbody>{''.join(rows)}</tbody></table>")
 
 
 def render_chart(selection: ChartSelection, chart_id: str, csv_url: str) -> str:
@@ -134,7 +135,7 @@ def render_chart(selection: ChartSelection, chart_id: str, csv_url: str) -> str:
         raise ValueError(f"chart id must be letters, digits, '-', '_' or '.': {chart_id!r}")
     spec, metrics, observations = selection.spec, list(selection.metrics), list(selection.observations)
     title = chart_title(spec, metrics)
-    caption = Markup("{} ").format(spec.caption) if spec.caption else Markup("")
+    caption = Markup("{} ").format(typeset(spec.caption)) if spec.caption else Markup("")
     download = (
         Markup('<a href="{}" download>Télécharger les données (CSV)</a>').format(csv_url)
         if is_site_url(csv_url)
@@ -151,8 +152,8 @@ def render_chart(selection: ChartSelection, chart_id: str, csv_url: str) -> str:
         "</figure>\n"
     ).format(
         id=chart_id,
-        title=title,
-        label=f"{title} — {PLOT_LABEL}",
+        title=typeset(title),
+        label=f"{title} — {PLOT_LABEL}",  # an attribute: left as typed
         fallback=FALLBACK,
         json=Markup(figure_json(build_figure(selection))),
         table=data_table(spec, title, metrics, observations),

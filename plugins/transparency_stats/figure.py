@@ -1,11 +1,19 @@
-"""Plotly figure dicts built by hand from a chart's selection (no plotly.graph_objects: small, fast, deterministic)."""
+"""Plotly figure dicts built by hand from a chart's selection (no plotly.graph_objects: small, fast, deterministic).
+
+Labels drawn as text (legend, categories, hovers) are typeset like the chart's table, so
+that charts.js, breaking long labels at spaces, never parts « from its word or a number
+from its unit; figures and dates are the data, written by `french` (the downloads keep
+the labels as typed).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 
 from french import NBSP, format_period, format_value
+from french.typography import typeset
 
 from .model import ChartSpec, Metric, Observation
 from .selection import ChartSelection
@@ -14,7 +22,10 @@ from .selection import ChartSelection
 PALETTE = ("#3a7bd5", "#c2571a", "#2b8a3e", "#a35bd1", "#d04a7a", "#0c8599", "#9c6b00")
 MARKER_SYMBOLS = {"exact": "circle", "at_least": "triangle-up", "about": "diamond-open"}
 BAR_PATTERNS = {"exact": "", "at_least": "/", "about": "/"}
-DATE_HOVER = "%{x|%-d %b %Y}"  # charts.js gives Plotly CLDR's French month abbreviations
+# Latest charts: a bar's label goes inside it from half the longest bar (charts.js re-measures).
+INSIDE_FROM = 0.5
+LABEL_GAP_PX = 4
+LABEL_BACKGROUND = "#ffffff"  # charts.js sets the theme's (--ts-chart-label-bg)
 SCRIPT_ESCAPES = {
     ord("<"): "\\u003c",
     ord(">"): "\\u003e",
@@ -62,18 +73,16 @@ def time_trace(metric: Metric, color: str, observations: list[Observation], fill
     trace = {
         "type": "scatter",
         "mode": "lines+markers",
-        "name": metric.label,
+        "name": typeset(metric.label),
         "x": [plot_date(o) for o in observations],
         "y": [o.value.amount for o in observations],
         "line": {"color": color},
         "marker": {"symbol": scalar_or_list([MARKER_SYMBOLS[o.value.bound] for o in observations]), "size": 8},
         "customdata": [format_value(o.value) for o in observations],
     }
-    if any(map(is_period, observations)):
-        trace["text"] = [format_period(o.start, o.end) for o in observations]
-        trace["hovertemplate"] = f"%{{text}}{NBSP}: %{{customdata}}{extra}"
-    else:
-        trace["hovertemplate"] = f"{DATE_HOVER}{NBSP}: %{{customdata}}{extra}"
+    # The build writes the day or period (plotly's date formats cannot say "1er").
+    trace["text"] = [format_period(o.start, o.end) for o in observations]
+    trace["hovertemplate"] = f"%{{text}}{NBSP}: %{{customdata}}{extra}"
     if fill:
         trace["fill"] = "tozeroy"
     return trace
@@ -89,13 +98,21 @@ def bar_marker(color, observations: list[Observation]) -> dict:
 
 
 def bar_trace(metric: Metric, color: str, observations: list[Observation], extra: str) -> dict:
-    """Return one vertical bar trace of a bar chart, periods on x."""
+    """Return one vertical bar trace of a bar chart, periods on x, each value level above its bar.
+
+    Above the bar, the value stands on the page's background: legible on any bar colour and
+    never over the hatching of a bounded figure.
+    """
     return {
         "type": "bar",
-        "name": metric.label,
+        "name": typeset(metric.label),
         "x": [format_period(o.start, o.end) for o in observations],
         "y": [o.value.amount for o in observations],
         "text": [format_value(o.value) for o in observations],
+        "textposition": "outside",
+        "textangle": 0,
+        "constraintext": "none",  # at full size, even above a narrow bar
+        "cliponaxis": False,
         "marker": bar_marker(color, observations),
         "hovertemplate": f"%{{x}}{NBSP}: %{{text}}{extra}",
     }
@@ -107,21 +124,49 @@ def latest_text(o: Observation) -> str:
 
 
 def latest_trace(metrics: list[Metric], colors: list[str], observations: list[Observation]) -> dict:
-    """Return the one horizontal bar trace of a latest chart, a bar per metric."""
+    """Return the one horizontal bar trace of a latest chart, a bar per metric (values drawn as labels)."""
     return {
         "type": "bar",
         "orientation": "h",
-        "y": [m.label for m in metrics],
+        "y": [typeset(m.label) for m in metrics],
         "x": [o.value.amount for o in observations],
         "text": [latest_text(o) for o in observations],
-        # From the bar's base, level, at full size: legible whatever the bar's length.
-        "textposition": "inside",
-        "insidetextanchor": "start",
-        "constraintext": "none",
-        "textangle": 0,
+        "textposition": "none",  # latest_labels() writes them, on a solid background
+        "customdata": [typeset(m.label) for m in metrics],  # the hover's label, never broken in lines
         "marker": bar_marker(colors, observations),
-        "hovertemplate": f"%{{y}}{NBSP}: %{{text}}<extra></extra>",
+        "hovertemplate": f"%{{customdata}}{NBSP}: %{{text}}<extra></extra>",
     }
+
+
+def latest_labels(observations: list[Observation], log: bool) -> list[dict]:
+    """Return each latest bar's value and date as an annotation at the bar's end, on a solid background.
+
+    Outside the bar's end when the bar is short, inside it when it is long: a guess for any
+    width, which charts.js corrects once it has measured the drawn chart. The background
+    (the page's colour, set by charts.js) hides the hatching of bounded figures.
+    """
+    amounts = [o.value.amount for o in observations]
+    longest = max(amounts, default=0)
+    labels = []
+    for index, (o, amount) in enumerate(zip(observations, amounts)):
+        if log and amount <= 0:
+            continue  # no bar on a log axis
+        inside = not log and longest > 0 and amount >= longest * INSIDE_FROM
+        labels.append(
+            {
+                "text": latest_text(o),
+                "x": math.log10(amount) if log else amount,  # plotly places annotations in log10 units on log axes
+                "y": index,  # the category's serial number: labels broken in lines by charts.js still match
+                "xref": "x",
+                "yref": "y",
+                "xanchor": "right" if inside else "left",
+                "xshift": -LABEL_GAP_PX if inside else LABEL_GAP_PX,
+                "showarrow": False,
+                "bgcolor": LABEL_BACKGROUND,
+                "borderpad": 3,
+            }
+        )
+    return labels
 
 
 def value_axis(log: bool) -> dict:
@@ -189,7 +234,9 @@ def build_figure(selection: ChartSelection) -> dict:
         plotted = {o.metric for o in observations}
         shown = [(m, c) for m, c in zip(metrics, colors) if m.id in plotted]
         data = [latest_trace([m for m, _ in shown], [c for _, c in shown], observations)]
-        return {"data": data, "layout": build_layout(spec, 1, None)}
+        layout = build_layout(spec, 1, None)
+        layout["annotations"] = latest_labels(list(observations), spec.scale == "log")
+        return {"data": data, "layout": layout}
     groups = group_by_metric(metric_ids, observations)
     extra = hover_extra(len(metrics))
     if spec.type == "bar":

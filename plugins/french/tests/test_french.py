@@ -14,6 +14,7 @@ from french import (
     browser_locale,
     format_date,
     format_date_long,
+    format_day,
     format_month,
     format_number,
     format_period,
@@ -73,10 +74,26 @@ def test_dates_are_short_french_dates():
     assert format_date_long(D(2017, 1, 5)) == "5 janvier 2017"
 
 
+def test_the_first_of_the_month_is_1er():
+    assert format_day(D(2017, 2, 1)) == "1er"
+    assert format_date(D(2017, 2, 1)) == "1er févr. 2017"
+    assert format_date_long(D(2017, 2, 1)) == "1er février 2017"
+    assert format_day(D(2017, 2, 11)) == "11"
+    assert format_date(D(2017, 2, 21)) == "21 févr. 2017"
+
+
+def babel_with_1er(text: str, day: dt.date) -> str:
+    """Return Babel's date with "1er" for the first of the month: the one documented difference.
+
+    CLDR's French patterns write "1 février"; French usage, and this site, write "1er février".
+    """
+    return "1er" + text.removeprefix("1") if day.day == 1 else text
+
+
 @given(st.dates(min_value=D(1900, 1, 1), max_value=D(2100, 12, 31)))
-def test_dates_read_as_babel_writes_them(day):
-    assert format_date(day) == babel_date(day, "d MMM y", locale="fr")
-    assert format_date_long(day) == babel_date(day, "d MMMM y", locale="fr")
+def test_dates_read_as_babel_writes_them_but_1er(day):
+    assert format_date(day) == babel_with_1er(babel_date(day, "d MMM y", locale="fr"), day)
+    assert format_date_long(day) == babel_with_1er(babel_date(day, "d MMMM y", locale="fr"), day)
     assert format_month(day) == babel_date(day, "LLLL y", locale="fr")
 
 
@@ -96,10 +113,11 @@ def test_the_browser_gets_babels_names_sunday_first():
         (D(2016, 2, 1), D(2016, 2, 29), "février 2016"),
         (D(2016, 12, 1), D(2016, 12, 31), "décembre 2016"),
         (D(2017, 1, 5), D(2017, 1, 5), "5 janv. 2017"),
-        (D(2016, 12, 1), D(2016, 12, 23), "1\u201323 déc. 2016"),
-        (D(2016, 8, 1), D(2016, 8, 30), "1\u201330 août 2016"),
+        (D(2016, 12, 1), D(2016, 12, 23), "1er\u201323 déc. 2016"),
+        (D(2016, 8, 1), D(2016, 8, 30), "1er\u201330 août 2016"),
         (D(2016, 11, 28), D(2016, 12, 3), "28 nov.\u20133 déc. 2016"),
-        (D(2016, 8, 1), D(2016, 9, 30), "1 août\u201330 sept. 2016"),
+        (D(2016, 8, 1), D(2016, 9, 30), "1er août\u201330 sept. 2016"),
+        (D(2016, 12, 2), D(2017, 1, 1), "2 déc. 2016\u20131er janv. 2017"),
         (D(2016, 12, 28), D(2017, 1, 3), "28 déc. 2016\u20133 janv. 2017"),
     ],
 )

@@ -156,7 +156,7 @@ def test_a_bar_table_lists_periods():
     stats = stats_data([VISITS], [observation("site_visits", D(2016, 12, 1), 61000, "at_least", end=D(2016, 12, 23))])
     table = render(chart("site_visits", type="bar"), stats).find("table")
     assert table.find_all("th", scope="col")[0].text() == "Période"
-    assert table.find("th", scope="row").text() == "1\u201323 déc. 2016"
+    assert table.find("th", scope="row").text() == "1er\u201323 déc. 2016"
     assert table.find("td").text() == f"≥{NBSP}61{NNBSP}000"
 
 
@@ -193,6 +193,25 @@ def test_one_source_is_singular():
 def test_no_figure_in_the_window_says_so():
     caption = render(chart("fb_fans", start=D(2020, 1, 1)), figures()).find("figcaption")
     assert caption.text().startswith("Aucun chiffre sur cette période.")
+
+
+def test_titles_captions_labels_and_sources_are_typeset_but_not_attributes():
+    label = Metric("fb_fans", "Abonnés : page « Insoumis »", "total")
+    source = snapshot(D(2017, 3, 5), source="Bilan « 10 000 » ; équipe")
+    stats = stats_data([label], [observation("fb_fans", D(2017, 3, 5), 1000, read_in=source)])
+    spec = chart("fb_fans", title="Abonnés : 10 000 ?", caption="Un minimum : « plus de 1 000 » !")
+    html = render(spec, stats)
+    assert html.find("p", id="graphique-1-title").text() == f"Abonnés{NBSP}: 10{NNBSP}000{NNBSP}?"
+    assert html.find("table").find("caption").text() == f"Abonnés{NBSP}: 10{NNBSP}000{NNBSP}?"
+    assert html.find("table").find_all("th", scope="col")[1].text() == f"Abonnés{NBSP}: page «{NBSP}Insoumis{NBSP}»"
+    assert html.find("figcaption").text().startswith(
+        f"Un minimum{NBSP}: «{NBSP}plus de 1{NNBSP}000{NBSP}»{NNBSP}! "
+        f"Source{NBSP}: Bilan «{NBSP}10{NNBSP}000{NBSP}»{NNBSP}; équipe — "
+    )
+    plot = html.find("div", **{"data-figure": "graphique-1-data"})
+    assert plot.attrs["aria-label"].startswith("Abonnés : 10 000 ? — ")
+    # The legend says what the table's column head says.
+    assert build_figure(spec, stats)["data"][0]["name"] == f"Abonnés{NBSP}: page «{NBSP}Insoumis{NBSP}»"
 
 
 EVIL_LABEL = "</script><script>alert(1)</script>\u2028"

@@ -6,6 +6,7 @@ from factories import D, FANS, FOLLOWERS, VISITS, chart, monthly, observation, s
 from hypothesis import given
 from hypothesis import strategies as st
 
+from french.typography import typeset
 from transparency_stats import figure
 from transparency_stats.figure import PALETTE, figure_json
 from transparency_stats.selection import select
@@ -34,8 +35,16 @@ def test_a_line_chart_plots_each_total_on_its_day():
     assert trace["x"][:2] == ["2017-01-05", "2017-02-05"]
     assert trace["y"][:2] == [100000, 104500]
     assert trace["customdata"][:2] == [f"100{NNBSP}000", f"104{NNBSP}500"]
-    assert trace["hovertemplate"] == f"%{{x|%-d %b %Y}}{NBSP}: %{{customdata}}<extra></extra>"
+    assert trace["text"][:2] == ["5 janv. 2017", "5 févr. 2017"]
+    assert trace["hovertemplate"] == f"%{{text}}{NBSP}: %{{customdata}}<extra></extra>"
     assert trace["line"]["color"] == PALETTE[0]
+
+
+def test_hovers_say_1er_for_the_first_of_the_month():
+    stats = stats_data([FANS], [observation("fb_fans", D(2017, 2, 1), 100000)])
+    (trace,) = build_figure(chart("fb_fans"), stats)["data"]
+    assert trace["text"] == ["1er févr. 2017"]
+    assert "%{text}" in trace["hovertemplate"] and "%{x" not in trace["hovertemplate"]
 
 
 def test_bounds_get_their_own_marker_and_sign():
@@ -171,6 +180,39 @@ def test_latest_shows_each_metrics_last_figure_with_its_date():
     assert fig["layout"]["yaxis"]["autorange"] == "reversed"
 
 
+def test_latest_values_are_labels_on_a_solid_background_at_the_bar_end():
+    figures = [
+        observation("fb_fans", D(2017, 3, 5), 100000),
+        observation("tw_followers", D(2017, 2, 20), 30000, "at_least"),
+    ]
+    fig = build_figure(chart("fb_fans", "tw_followers", type="latest"), stats_data([FANS, FOLLOWERS], figures))
+    (trace,) = fig["data"]
+    assert trace["textposition"] == "none"  # no text drawn over the bars, hatched or not
+    assert trace["hovertemplate"].startswith("%{customdata}") and trace["customdata"] == trace["y"]
+    long_bar, short_bar = fig["layout"]["annotations"]
+    assert [long_bar["text"], short_bar["text"]] == trace["text"]
+    assert [long_bar["x"], short_bar["x"]] == trace["x"] and [long_bar["y"], short_bar["y"]] == [0, 1]
+    assert (long_bar["xanchor"], long_bar["xshift"]) == ("right", -4)  # inside the long bar, against its end
+    assert (short_bar["xanchor"], short_bar["xshift"]) == ("left", 4)  # past the short bar's end
+    for label in (long_bar, short_bar):
+        assert label["bgcolor"] == "#ffffff" and label["showarrow"] is False
+        assert (label["xref"], label["yref"]) == ("x", "y")
+
+
+def test_latest_labels_sit_in_log10_units_on_a_log_axis():
+    figures = [observation("fb_fans", D(2017, 3, 5), 100000), observation("tw_followers", D(2017, 3, 5), 0)]
+    spec = chart("fb_fans", "tw_followers", type="latest", scale="log")
+    fig = build_figure(spec, stats_data([FANS, FOLLOWERS], figures))
+    (label,) = fig["layout"]["annotations"]  # no bar, no label for 0 on a log axis
+    assert label["x"] == 5 and label["xanchor"] == "left"
+
+
+def test_bar_values_stand_level_above_their_bars():
+    (trace,) = build_figure(chart("site_visits", type="bar"), stats_data([VISITS], visits()))["data"]
+    assert (trace["textposition"], trace["textangle"], trace["constraintext"]) == ("outside", 0, "none")
+    assert trace["cliponaxis"] is False
+
+
 def test_the_json_is_compact_and_gives_back_the_figure():
     spec, stats = one_line_chart()
     fig = build_figure(spec, stats)
@@ -185,7 +227,7 @@ def test_the_json_cannot_close_its_script_element():
     text = figure_json(build_figure(chart("x"), stats))
     for raw in "<>&\u2028\u2029":
         assert raw not in text
-    assert json.loads(text)["data"][0]["name"] == label
+    assert json.loads(text)["data"][0]["name"] == typeset(label)  # typeset like the table's head
 
 
 @given(st.text(max_size=40))
@@ -193,7 +235,7 @@ def test_any_label_survives_the_json_escaping(label):
     stats = stats_data([Metric("x", label, "total")], [observation("x", D(2017, 1, 5), 1)])
     text = figure_json(build_figure(chart("x"), stats))
     assert "<" not in text and "\u2028" not in text
-    assert json.loads(text)["data"][0]["name"] == label
+    assert json.loads(text)["data"][0]["name"] == typeset(label)  # typeset like the table's head
 
 
 def test_a_one_metric_twelve_point_line_chart_fits_in_1500_bytes():

@@ -90,7 +90,7 @@ def test_changes_say_the_previous_figure_and_spot_falls(make_stats):
     found = {c.new.metric: c for c in changes(data, {"new.yaml"})}
     assert found["youtube.subscribers"].is_fall and not found["twitter.followers"].is_fall
     assert describe(found["youtube.subscribers"], data) == (
-        "YouTube subscribers\u00a0: 140\u202f000 (1 févr. 2017) — −\u00a05\u202f000 depuis 23 déc. 2016 (145\u202f000)"
+        "YouTube subscribers\u00a0: 140\u202f000 (1er févr. 2017) — −\u00a05\u202f000 depuis 23 déc. 2016 (145\u202f000)"
     )
     assert describe(found["twitter.followers"], data).endswith("premier chiffre de cette métrique")
 

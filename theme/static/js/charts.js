@@ -21,8 +21,9 @@
   const PLOTLY_STYLE_ID = "plotly.js-style-global";
 
   // CLDR's French day and month names, given by the build (data-locale, from Babel) so that
-  // hovers write dates exactly as the tables do ("5 janv. 2017"); they take precedence over
-  // plotly's own fr locale ("Jan", "Fév"…). The formats below are plotly's d3 patterns.
+  // date axes write months as the tables do ("janv."); they take precedence over plotly's own
+  // fr locale ("Jan", "Fév"…). Hovers show the build's own text ("1er févr. 2017").
+  // The formats below are plotly's d3 patterns.
   const NAMES = readNames(script);
   const FRENCH_FORMAT = Object.assign({
     date: "%d/%m/%Y",
@@ -94,6 +95,7 @@
     return {
       fg: style.getPropertyValue("--ts-chart-fg").trim(),
       grid: style.getPropertyValue("--ts-chart-grid").trim(),
+      labelBg: style.getPropertyValue("--ts-chart-label-bg").trim(),
     };
   }
 
@@ -113,6 +115,22 @@
       }
     }
     update["modebar.bgcolor"] = "rgba(0,0,0,0)";
+    if (colours.fg && colours.labelBg) {
+      // Hover boxes in the page's colours, not the trace's: text contrast whatever the trace colour.
+      update["hoverlabel.bgcolor"] = colours.labelBg;
+      update["hoverlabel.bordercolor"] = colours.fg;
+      update["hoverlabel.font.color"] = colours.fg;
+    }
+    return update;
+  }
+
+  /** Return the colour attributes of the figure's annotations (value labels), as relayout paths. */
+  function labelUpdate(annotations, colours) {
+    const update = {};
+    (annotations || []).forEach((annotation, i) => {
+      if (colours.labelBg) update["annotations[" + i + "].bgcolor"] = colours.labelBg;
+      if (colours.fg) update["annotations[" + i + "].font.color"] = colours.fg;
+    });
     return update;
   }
 
@@ -125,6 +143,14 @@
       node = node[key];
     }
     node[keys[keys.length - 1]] = value;
+  }
+
+  /** Set a relayout path inside a layout, "annotations[2].bgcolor" included. */
+  function setLayoutPath(layout, path, value) {
+    const item = /^(\w+)\[(\d+)\]\.(.+)$/.exec(path);
+    if (!item) return setPath(layout, path, value);
+    const list = layout[item[1]];
+    if (Array.isArray(list) && list[Number(item[2])]) setPath(list[Number(item[2])], item[3], value);
   }
 
   /** Make a label literal for Plotly, which reads <b>, <a> and &amp; in its text. */
@@ -163,9 +189,10 @@
   function prepare(figure, div) {
     const layout = figure.layout || {};
     const colours = themeColours();
-    const update = themeUpdate(colours);
-    for (const path of Object.keys(update)) setPath(layout, path, update[path]);
+    const update = Object.assign(themeUpdate(colours), labelUpdate(layout.annotations, colours));
+    for (const path of Object.keys(update)) setLayoutPath(layout, path, update[path]);
     setPath(layout, "font.family", getComputedStyle(div).fontFamily);
+    fitAxes(layout, figure.data || [], isNarrow(div));
     if (COARSE && COARSE.matches) {
       // Let a finger scroll the page across the chart; a tap still shows the figure.
       layout.dragmode = false;
@@ -185,6 +212,177 @@
       return copy;
     });
     return { data, layout };
+  }
+
+  // --- Legible at any width: ticks, tick labels and value labels -------------------------
+
+  const NARROW_PX = 480;  // below: a phone; fewer ticks, labels broken in lines
+  const LABEL_GAP_PX = 4;  // between a bar's end and its value label (as figure.py)
+  const DAY_MS = 86400000;
+
+  /** Tell whether a chart is drawn narrow (a phone). */
+  function isNarrow(div) {
+    return div.clientWidth < NARROW_PX;
+  }
+
+  /** Return a period's name with short month names, a word a line: "septembre 2016" -> "sept.<br>2016". */
+  function shortLines(text) {
+    if (typeof text !== "string") return text;
+    const months = NAMES.months || [];
+    const short = NAMES.shortMonths || [];
+    return text.split(" ").map((word) => {
+      const month = months.indexOf(word);
+      return month >= 0 && short[month] ? short[month] : word;
+    }).join("<br>");
+  }
+
+  /** Return "200 k", "1,5 M", "12 000": a tick value shortened for a phone (the table keeps the figures). */
+  function abbreviate(value) {
+    const french = (n) => String(Math.round(n * 10) / 10).replace(".", ",");
+    if (value >= 1e9) return french(value / 1e9) + "\u202fMd";
+    if (value >= 1e6) return french(value / 1e6) + "\u202fM";
+    if (value >= 1e4) return french(value / 1e3) + "\u202fk";
+    return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, "\u202f");
+  }
+
+  /** Return 3 to 5 round ticks from 0 to max, abbreviated, as axis attributes. */
+  function abbreviatedTicks(max) {
+    const rough = max / 4;
+    const power = Math.pow(10, Math.floor(Math.log10(rough)));
+    const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((candidate) => candidate >= rough);
+    const tickvals = [];
+    for (let value = 0; value <= max * 1.1; value += step) tickvals.push(value);
+    return { tickmode: "array", tickvals, ticktext: tickvals.map(abbreviate) };
+  }
+
+  /** Return the categories of a category x axis, in their order on the axis. */
+  function categoriesOf(axis, data) {
+    if (Array.isArray(axis.categoryarray)) return axis.categoryarray;
+    const seen = [];
+    for (const trace of data) {
+      for (const x of trace.x || []) if (!seen.includes(x)) seen.push(x);
+    }
+    return seen;
+  }
+
+  /**
+   * Set the axes for the chart's width: level tick labels that never overlap. On a phone,
+   * at most 4 ticks on value and date axes, months on two lines ("sept." over "2016"), and
+   * period names broken in short lines; the exact figures stay in the table.
+   */
+  function fitAxes(layout, data, narrow) {
+    for (const name of ["xaxis", "yaxis"]) {
+      const axis = layout[name];
+      if (!axis) continue;
+      if (axis.separatethousands) {
+        // The value axis (figure.py's value_axis): fewer ticks on a phone, large ones abbreviated.
+        if (axis.type !== "log") {
+          axis.nticks = narrow ? 4 : 8;
+          const max = Math.max(0, ...data.flatMap((t) => (name === "xaxis" ? t.x : t.y) || []).filter(Number.isFinite));
+          if (narrow && max >= 100000) Object.assign(axis, abbreviatedTicks(max));
+        }
+      } else if (axis.type === "date") {
+        axis.tickangle = 0;
+        axis.nticks = narrow ? 4 : 8;
+        axis.tickformatstops = [
+          { dtickrange: [null, 27 * DAY_MS], value: "%-d %b" },
+          { dtickrange: [27 * DAY_MS, "M12"], value: narrow ? "%b<br>%Y" : "%b %Y" },
+          { dtickrange: ["M12", null], value: "%Y" },
+        ];
+      } else if (axis.type === "category") {
+        axis.tickangle = 0;
+        if (narrow) {
+          const categories = categoriesOf(axis, data);
+          axis.tickmode = "array";
+          axis.tickvals = categories;
+          axis.ticktext = categories.map((c) => shortLines(literal(c)));
+        }
+      }
+    }
+  }
+
+  /** Return the box of an element relative to the chart's own box. */
+  function boxIn(element, origin) {
+    const r = element.getBoundingClientRect();
+    return { left: r.left - origin.left, right: r.right - origin.left, width: r.width };
+  }
+
+  /**
+   * Put each latest bar's value label where it reads best at the drawn width: past the bar's
+   * end when it fits before the chart's edge, else inside the bar against its end, else from
+   * the bar's base; always on its solid background (never on the hatching of a bound).
+   */
+  function placeLatestLabels(div, broken) {
+    const layout = div.layout || {};
+    const annotations = layout.annotations || [];
+    const trace = (div.data || [])[0];
+    if (!annotations.length || !trace || trace.orientation !== "h" || !window.Plotly) return Promise.resolve();
+    const svg = div.querySelector("svg.main-svg");
+    const bars = div.querySelectorAll(".barlayer .trace .point path");
+    const texts = div.querySelectorAll(".annotation");
+    if (!svg || bars.length !== (trace.x || []).length || texts.length !== annotations.length) {
+      return Promise.resolve();
+    }
+    const origin = svg.getBoundingClientRect();
+    const log = layout.xaxis && layout.xaxis.type === "log";
+    const update = {};
+    // A label too long to fit even from its bar's base: on two lines, value over date.
+    const tooLong = annotations.map((annotation, i) =>
+      boxIn(texts[i], origin).width > origin.width - 2 * LABEL_GAP_PX - boxIn(bars[annotation.y], origin).left);
+    if (!broken && tooLong.some(Boolean)) {
+      annotations.forEach((annotation, i) => {
+        if (tooLong[i]) update["annotations[" + i + "].text"] = String(annotation.text).replace(" (", "<br>(");
+      });
+      return window.Plotly.relayout(div, update).then(() => placeLatestLabels(div, true));
+    }
+    annotations.forEach((annotation, i) => {
+      const bar = boxIn(bars[annotation.y], origin);
+      const label = boxIn(texts[i], origin);
+      const roomOutside = origin.width - LABEL_GAP_PX - bar.right;
+      let x = annotation.x;
+      let anchor = "left";
+      let shift = LABEL_GAP_PX;
+      if (label.width > roomOutside) {
+        if (label.width + 2 * LABEL_GAP_PX <= bar.width) {
+          anchor = "right";
+          shift = -LABEL_GAP_PX;
+        } else {
+          x = log ? layout.xaxis.range[0] : 0;  // from the base, over the bar, on its background
+        }
+      }
+      update["annotations[" + i + "].x"] = x;
+      update["annotations[" + i + "].xanchor"] = anchor;
+      update["annotations[" + i + "].xshift"] = shift;
+    });
+    return window.Plotly.relayout(div, update);
+  }
+
+  /** Redraw a chart for its new width: tick settings when it crosses NARROW_PX, labels always. */
+  function watchWidth(div) {
+    if (!("ResizeObserver" in window)) return;
+    let narrow = isNarrow(div);
+    let width = div.clientWidth;
+    let pending = null;
+    const observer = new ResizeObserver(() => {
+      if (div.clientWidth === width || !drawn.has(div)) return;
+      width = div.clientWidth;
+      clearTimeout(pending);
+      pending = setTimeout(() => {
+        let redraw = Promise.resolve();
+        if (isNarrow(div) !== narrow) {
+          // From the figure as the build wrote it: prepare() changes the figure it is given.
+          const source = document.getElementById(div.getAttribute("data-figure"));
+          const { data, layout } = prepare(JSON.parse(source.textContent), div);
+          const figure = div.closest(".ts-chart");
+          redraw = window.Plotly.react(div, data, layout, config(figure && figure.id));
+        }
+        narrow = isNarrow(div);
+        redraw.then(() => placeLatestLabels(div)).catch((error) => {
+          console.error("ts-chart: cannot redraw a chart for its width", error);
+        });
+      }, 150);
+    });
+    observer.observe(div);
   }
 
   /** Return the Plotly config of one chart. */
@@ -214,6 +412,8 @@
       const { data, layout } = prepare(parsed, div);
       div.textContent = "";
       await Plotly.newPlot(div, data, layout, config(figure.id));
+      await placeLatestLabels(div);
+      watchWidth(div);
       drawn.add(div);
       figure.classList.add("ts-chart--drawn");
     } catch (error) {
@@ -238,7 +438,8 @@
       const bars = barIndices(div.data);
       const restyle = bars.length && colours.fg
         ? window.Plotly.restyle(div, { "insidetextfont.color": colours.fg }, bars) : Promise.resolve();
-      Promise.all([restyle, window.Plotly.relayout(div, update)]).catch((error) => {
+      const labels = labelUpdate(div.layout && div.layout.annotations, colours);
+      Promise.all([restyle, window.Plotly.relayout(div, Object.assign({}, update, labels))]).catch((error) => {
         console.error("ts-chart: cannot recolour a chart", error);
       });
     }
