@@ -138,6 +138,7 @@ def drawn_texts(figure: dict, theme: dict[str, str]) -> list[tuple[str, str, str
     return texts
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_chart_text_meets_wcag_aa_computed_from_the_figures_and_the_css(dev_site, scheme):
     theme = theme_properties(CSS.read_text(encoding="utf-8"))[scheme]

@@ -89,6 +89,7 @@ class Text(HTMLParser):
         return found
 
 
+@pytest.mark.slow
 def test_the_demo_post_has_no_breakable_space_where_french_needs_a_no_break_one(dev_site):
     page = Text((dev_site / DEMO).read_text(encoding="utf-8"))
     assert page.breakable() == []
@@ -99,6 +100,7 @@ def test_the_demo_post_has_no_breakable_space_where_french_needs_a_no_break_one(
         assert typed not in prose
 
 
+@pytest.mark.slow
 def test_every_post_page_and_list_of_the_demo_site_is_typeset(dev_site):
     """Posts, pages, their lists and archives (the data page's strings are typeset by its own templates)."""
     problems = {}
