@@ -70,6 +70,18 @@ def read_page(path: Path) -> Page:
     return Page(path.read_text(encoding="utf-8"))
 
 
+def metric_pages() -> list[str]:
+    """Return the page of every metric with a figure in stats/, read straight from the YAML."""
+    import yaml
+
+    found = set()
+    for path in (ROOT / "stats" / "snapshots").glob("*.yaml"):
+        snapshot = yaml.safe_load(path.read_text(encoding="utf-8"))
+        found.update(snapshot.get("totals") or {}, snapshot.get("periods") or {})
+    assert found
+    return [f"transparence/{metric}/" for metric in sorted(found)]
+
+
 def test_every_expected_page_exists(dev_site):
     expected = [
         "index.html",
@@ -87,7 +99,9 @@ def test_every_expected_page_exists(dev_site):
         "a-propos/index.html",
         "mentions-legales/index.html",
         "transparence/index.html",
-    ] + [str(article_path(dev_site, post).relative_to(dev_site)) for post in POSTS]
+    ] + [str(article_path(dev_site, post).relative_to(dev_site)) for post in POSTS] + [
+        page + "index.html" for page in metric_pages()
+    ]
     missing = [name for name in expected if not (dev_site / name).is_file()]
     assert missing == []
 
@@ -145,6 +159,8 @@ def test_sitemap_lists_every_article_and_page(publish_site):
     for page in PAGES:
         assert f"{SITE_URL}/{metadata(page)['slug']}/" in locs
     assert f"{SITE_URL}/transparence/" in locs
+    for page in metric_pages():  # written by the plugin's generator, seen by pelican-sitemap
+        assert f"{SITE_URL}/{page}" in locs
 
 
 def test_robots_txt_points_to_the_sitemap(publish_site):
@@ -193,13 +209,15 @@ def test_every_internal_link_and_asset_resolves(which, request):
 
 
 def test_linkchecker_finds_no_broken_link(dev_site, serve):
-    """LinkChecker crawls the served site from its home page: no broken link."""
+    """LinkChecker crawls the served site from its home page: no broken link, and it reached every metric page."""
     base = serve(dev_site)
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "linkchecker"), "--no-status", "--no-warnings", "-t", "8", base + "/"],
+        [str(Path(sys.executable).parent / "linkchecker"), "--no-status", "--no-warnings", "-v", "-t", "8", base + "/"],
         capture_output=True, text=True, timeout=600,
     )
     summary = [line for line in result.stdout.splitlines() if "links in" in line]
     assert result.returncode == 0, result.stdout[-3000:]
     assert summary and re.search(r"\b0 errors found", summary[0]), summary
     assert int(re.search(r"(\d+) links in", summary[0]).group(1)) > 50, summary  # it really crawled
+    checked = set(re.findall(r"^Real URL +(\S+)$", result.stdout, re.M))
+    assert {f"{base}/{page}" for page in metric_pages()} <= checked

@@ -80,18 +80,57 @@ class Text(HTMLParser):
         self.parts.append(data)
 
 
-def test_data_page_shows_every_metric_with_latest_value_change_and_source(dev_site):
+def metrics_with_figures() -> dict[str, int]:
+    """Return how many figures each metric has, read straight from the YAML."""
+    counts: dict[str, int] = {}
+    for metric, _ in figures_in_snapshots():
+        counts[metric] = counts.get(metric, 0) + 1
+    return counts
+
+
+def page_text(path: Path) -> str:
+    """Return a page's text, its spaces (no-break ones too) as plain spaces."""
+    text = " ".join("".join(Text(path.read_text(encoding="utf-8")).parts).split())
+    return text.replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def test_the_data_page_is_an_overview_linking_every_metric_to_its_page(dev_site):
     html = (dev_site / "transparence" / "index.html").read_text(encoding="utf-8")
-    text = " ".join("".join(Text(html).parts).split())
+    text = page_text(dev_site / "transparence" / "index.html")
     metrics = yaml.safe_load((ROOT / "stats" / "metrics.yaml").read_text(encoding="utf-8"))
-    for metric in metrics.values():
+    counts = metrics_with_figures()
+    for metric_id, metric in metrics.items():
         assert metric["label"] in text
-    assert "≥ 145 000" in text.replace("\u202f", " ").replace("\u00a0", " ")
-    assert "depuis 30 nov. 2016" in text.replace("\u00a0", " ")  # change since the previous figure
-    assert "« Réseaux et mouvements », bilan de l'équipe numérique" in text
-    assert html.count('class="ts-chart"') == len(metrics)
+        assert f'<a href="/transparence/{metric_id}/">' in html, metric_id
+    assert "≥ 145 000" in text
+    assert "depuis 30 nov. 2016" in text  # change since the previous figure
+    assert 'class="ts-chart"' not in html and "plotly" not in html  # no chart: sparklines, drawn by the build
+    assert html.count('<svg class="sparkline"') == sum(1 for n in counts.values() if n > 1)
     feed = dev_site / "transparence" / "nouveaux-chiffres.atom.xml"
     assert feed.read_text(encoding="utf-8").count("<entry>") == len(list((ROOT / "stats" / "snapshots").glob("*.yaml")))
+    assert 'href="/transparence/nouveaux-chiffres.atom.xml"' in html and "Corrections" in text
+    assert 'href="/transparence/donnees/observations.csv"' in html
+
+
+def test_each_metric_page_has_its_figures_sources_chart_and_csv(dev_site):
+    metrics = yaml.safe_load((ROOT / "stats" / "metrics.yaml").read_text(encoding="utf-8"))
+    for metric_id, count in metrics_with_figures().items():
+        page = dev_site / "transparence" / metric_id / "index.html"
+        html = page.read_text(encoding="utf-8")
+        text = page_text(page)
+        assert metrics[metric_id]["label"] in text
+        if metrics[metric_id].get("description"):
+            assert " ".join(metrics[metric_id]["description"].split()) in text
+        # a chart only when there is something to draw: one figure is shown as the figure itself
+        assert html.count('class="ts-chart"') == (1 if count > 1 else 0), metric_id
+        assert ("plotly" in html) == (count > 1), metric_id
+        rows = csv_rows(dev_site / DATA / "metriques" / f"{metric_id}.csv")
+        assert html.count('<td class="sources-table__file">') == len(rows) == count, metric_id
+        for row in rows:
+            assert f'href="/transparence/donnees/instantanes/{row["snapshot"]}"' in html
+            assert row["source"] in text
+        assert f'href="/transparence/donnees/metriques/{metric_id}.csv"' in html
+        assert f'<link rel="canonical" href="/transparence/{metric_id}/">' in html
 
 
 def test_a_chart_at_the_top_of_a_post_without_summary_is_left_out_of_summaries(tmp_path):
