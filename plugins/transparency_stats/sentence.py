@@ -105,7 +105,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def duration_phrase(start: dt.date, end: dt.date) -> str:
-    """Say how long from start to end: "en 23 jours", "en trois mois", "en moins de quatre mois", "en plus de deux ans"."""
+    """Say how long from start to end: "en 23 jours", "en trois mois", "en moins de quatre mois", "en deux ans"."""
     months = (end.year - start.year) * 12 + end.month - start.month
     if add_months(start, months) > end:
         months -= 1
@@ -114,7 +114,8 @@ def duration_phrase(start: dt.date, end: dt.date) -> str:
     whole = add_months(start, months) == end
     if months >= 24:
         years = months // 12
-        return f"en {count_words(years, 'an')}" if whole and months % 12 == 0 else f"en plus de {count_words(years, 'an')}"
+        years_text = count_words(years, "an")
+        return f"en {years_text}" if whole and months % 12 == 0 else f"en plus de {years_text}"
     return f"en {count_words(months, 'mois')}" if whole else f"en moins de {count_words(months + 1, 'mois')}"
 
 
@@ -132,7 +133,10 @@ def times_phrase(ratio: Ratio) -> str | None:
 
 
 def percent_phrase(word: str, percent: Fraction, kind: str) -> str | None:
-    """Say a rise or fall in percent: "une hausse de 45 %", "… de plus de 45 %", "… d’au moins 45 %", "… d’environ 45 %"."""
+    """Say a rise or fall in percent: "une hausse de 45 %", "… de plus de 45 %", "… d’au moins 45 %".
+
+    `kind` is what is known of the percentage: exact, at least, or about ("… d’environ 45 %").
+    """
     n = math.floor(percent)
     if kind == "exact":
         if percent == n:

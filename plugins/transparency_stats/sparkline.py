@@ -44,33 +44,37 @@ def value_scale(figures: Sequence[Observation]):
     return lambda amount: HEIGHT - MARGIN - amount / top * (HEIGHT - 2 * MARGIN)
 
 
-def line_shapes(figures: Sequence[Observation]) -> list[str]:
+POLYLINE = Markup(
+    '<polyline points="{}" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linejoin="round"/>'
+)
+OPEN_DOT = Markup('<circle cx="{}" cy="{}" r="{}" fill="none" stroke="currentColor"/>')
+DOT = Markup('<circle cx="{}" cy="{}" r="{}" fill="currentColor"/>')
+BAR = Markup('<rect x="{}" y="{}" width="{}" height="{}" fill="currentColor"/>')
+OPEN_BAR = Markup('<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="currentColor"/>')
+
+
+def line_shapes(figures: Sequence[Observation]) -> list[Markup]:
     """Return a polyline through the figures and a dot on each bound, and on the last figure."""
     x, y = time_scale(figures), value_scale(figures)
     points = [(coordinate(x(o.end)), coordinate(y(o.value.amount))) for o in figures]
-    shapes = ['<polyline points="{}" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linejoin="round"/>'
-              .format(" ".join(f"{px},{py}" for px, py in points))]
-    for index, (o, (px, py)) in enumerate(zip(figures, points)):
+    shapes = [POLYLINE.format(" ".join(f"{px},{py}" for px, py in points))]
+    for index, (o, (px, py)) in enumerate(zip(figures, points, strict=True)):
         if o.value.bound != "exact":
-            shapes.append(f'<circle cx="{px}" cy="{py}" r="{DOT_RADIUS}" fill="none" stroke="currentColor"/>')
+            shapes.append(OPEN_DOT.format(px, py, DOT_RADIUS))
         elif index == len(figures) - 1:
-            shapes.append(f'<circle cx="{px}" cy="{py}" r="{DOT_RADIUS}" fill="currentColor"/>')
+            shapes.append(DOT.format(px, py, DOT_RADIUS))
     return shapes
 
 
-def bar_shapes(figures: Sequence[Observation]) -> list[str]:
+def bar_shapes(figures: Sequence[Observation]) -> list[Markup]:
     """Return a bar over each period, outlined where the figure is a bound."""
     x, y = time_scale(figures), value_scale(figures)
     shapes = []
     for o in figures:
         left, right = x(o.start), x(o.end + dt.timedelta(days=1)) - BAR_GAP
         top = y(o.value.amount)
-        box = (f'x="{coordinate(left)}" y="{coordinate(top)}" width="{coordinate(max(right - left, 1))}"'
-               f' height="{coordinate(HEIGHT - MARGIN - top)}"')
-        if o.value.bound == "exact":
-            shapes.append(f'<rect {box} fill="currentColor"/>')
-        else:
-            shapes.append(f'<rect {box} fill="none" stroke="currentColor"/>')
+        box = (coordinate(left), coordinate(top), coordinate(max(right - left, 1)), coordinate(HEIGHT - MARGIN - top))
+        shapes.append((BAR if o.value.bound == "exact" else OPEN_BAR).format(*box))
     return shapes
 
 
@@ -83,4 +87,4 @@ def sparkline_svg(figures: Sequence[Observation], text: str) -> Markup:
     return Markup(
         '<svg class="sparkline" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img">'
         "<title>{text}</title>{shapes}</svg>"
-    ).format(w=WIDTH, h=HEIGHT, text=text, shapes=Markup("".join(shapes)))
+    ).format(w=WIDTH, h=HEIGHT, text=text, shapes=Markup("").join(shapes))

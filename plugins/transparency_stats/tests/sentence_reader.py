@@ -71,8 +71,12 @@ def split_clauses(sentence: str) -> list[tuple[str | None, str]]:
 
 def ratio_claim_holds(qualifier: str | None, n: Fraction, r: Fraction, kind: str) -> bool:
     """Tell whether "<qualifier> n" is true of a ratio r known as `kind` (exact, at_least, at_most, about)."""
-    expected = {"exact": (None, "plus de", "moins de"), "at_least": ("au moins",), "at_most": ("au plus",),
-                "about": ("environ",)}[kind]
+    expected = {
+        "exact": (None, "plus de", "moins de"),
+        "at_least": ("au moins",),
+        "at_most": ("au plus",),
+        "about": ("environ",),
+    }[kind]
     if qualifier not in expected:
         return False
     if qualifier is None:
@@ -145,7 +149,8 @@ def change_holds(change: str, first: Stated, last: Stated, totals: bool, start: 
     if m:
         ok = number(m[2]) >= 2 and ratio_claim_holds(m[1], number(m[2]), r, kind)
         return None if ok else f"{change!r} is not what a ratio of {float(r)} known {kind} says"
-    m = re.fullmatch(rf"une (hausse|baisse)(?: (?:de |d’)(?:(plus de|moins de|au moins|environ) )?(\d+){NNBSP}%)?", change)
+    qualified = rf"(?: (?:de |d’)(?:(plus de|moins de|au moins|environ) )?(\d+){NNBSP}%)?"
+    m = re.fullmatch(rf"une (hausse|baisse){qualified}", change)
     if m:
         word, qualifier, n = m[1], m[2], m[3]
         percent = (r - 1) * 100 if word == "hausse" else (1 - r) * 100

@@ -8,9 +8,11 @@ import re
 from pathlib import Path
 
 import pytest
-from factories import D, FANS, VISITS, chart, observation, stats_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from factories import FANS, VISITS, D, chart, observation, stats_data
+from french import format_date, format_period
 from sentence_reader import (
     NBSP,
     NNBSP,
@@ -26,8 +28,6 @@ from sentence_reader import (
     split_clauses,
     stated,
 )
-
-from french import format_date, format_period
 from transparency_stats.chartspec import parse_chart_block
 from transparency_stats.datapage import metric_chart_spec
 from transparency_stats.figure import build_figure
@@ -37,8 +37,9 @@ from transparency_stats.selection import select
 from transparency_stats.sentence import chart_sentence, duration_phrase
 
 PROJECT = Path(__file__).resolve().parents[3]
-FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 300)), deadline=None,
-                suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", 300)), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def plain(text: str) -> str:
@@ -56,6 +57,7 @@ def expected_when(o) -> str:
 
 def same_span(a, b) -> bool:
     """Tell whether two figures count over spans that compare: equal lengths, or two whole months."""
+
     def whole_month(o):
         return o.start.day == 1 and (o.end + dt.timedelta(days=1)).day == 1 and o.start.month == o.end.month
 
@@ -70,7 +72,7 @@ def series_problems(selection, figure, sentence) -> list[str]:
     if len(clauses) != len(selection.metrics):
         return [f"{len(clauses)} clauses for {len(selection.metrics)} metrics: {sentence!r}"]
     problems = []
-    for (label, rest), metric, trace in zip(clauses, selection.metrics, figure["data"]):
+    for (label, rest), metric, trace in zip(clauses, selection.metrics, figure["data"], strict=True):
         figures = [o for o in selection.observations if o.metric == metric.id]
         amounts, labels = trace["y"], trace["customdata"] if "customdata" in trace else trace["text"]
         assert [exact(a) for a in amounts] == [exact(o.value.amount) for o in figures]  # the trace is this metric's
@@ -116,7 +118,7 @@ def latest_problems(selection, figure, sentence) -> list[str]:
     if [label for label, _ in clauses] != trace["y"]:
         problems.append(f"clauses {[label for label, _ in clauses]} for bars {trace['y']}")
     stated_figures = []
-    for (label, rest), amount, text, o in zip(clauses, trace["x"], trace["text"], selection.observations):
+    for (label, rest), amount, text, o in zip(clauses, trace["x"], trace["text"], selection.observations, strict=True):
         m = SINGLE.fullmatch(rest)
         if not m:
             problems.append(f"{label}: unreadable {rest!r}")
@@ -124,8 +126,9 @@ def latest_problems(selection, figure, sentence) -> list[str]:
         stated_figures.append(stated(m))
         problems += check_figure(stated(m), amount, text.split(" (")[0], expected_when(o))
     if comparison is not None:
-        m = re.fullmatch(rf"le (premier|second) chiffre est (?:(plus de|au moins|environ) )?({NUMBER}) fois plus élevé",
-                         comparison)
+        m = re.fullmatch(
+            rf"le (premier|second) chiffre est (?:(plus de|au moins|environ) )?({NUMBER}) fois plus élevé", comparison
+        )
         if not m or len(stated_figures) != 2:
             return problems + [f"unreadable comparison {comparison!r}"]
         a, b = stated_figures
@@ -161,11 +164,11 @@ def demo_charts():
     found = []
     for post in sorted((PROJECT / "content").rglob("*.md")):
         lines = post.read_text(encoding="utf-8").splitlines()
-        for number, line in enumerate(lines, 1):
+        for line_number, line in enumerate(lines, 1):
             if line.strip() == "```chart":
-                end = lines.index("```", number)
-                spec = parse_chart_block("\n".join(lines[number:end]) + "\n", str(post), number, stats)
-                found.append(pytest.param(select(spec, stats), id=f"{post.stem}:{number}"))
+                end = lines.index("```", line_number)
+                spec = parse_chart_block("\n".join(lines[line_number:end]) + "\n", str(post), line_number, stats)
+                found.append(pytest.param(select(spec, stats), id=f"{post.stem}:{line_number}"))
     for metric in stats.metrics.values():
         spec = metric_chart_spec(metric, len(stats.observations.get(metric.id, ())))
         found.append(pytest.param(select(spec, stats), id=f"metric:{metric.id}"))
@@ -186,7 +189,7 @@ def test_each_demo_sentence_states_the_plotted_figures_truly(selection):
 
 
 def test_the_demo_youtube_sentence():
-    (selection,) = [p.values[0] for p in DEMO_CHARTS if p.values[0].spec.title and "chaîne YouTube" in p.values[0].spec.title]
+    (selection,) = [p.values[0] for p in DEMO_CHARTS if "chaîne YouTube" in (p.values[0].spec.title or "")]
     assert plain(chart_sentence(selection)) == (
         "Abonnés YouTube : de 20 000 le 1 sept. 2016 à au moins 145 000 le 23 déc. 2016,"
         " soit au moins 7 fois plus en moins de quatre mois."
@@ -203,58 +206,87 @@ def sentence_of(metrics, figures, **spec):
 
 
 def test_a_lower_bound_at_the_end_makes_the_ratio_a_minimum():
-    text = sentence_of([FANS], [observation("fb_fans", D(2016, 9, 1), 20000),
-                                observation("fb_fans", D(2016, 12, 23), 145000, "at_least")])
+    text = sentence_of(
+        [FANS],
+        [observation("fb_fans", D(2016, 9, 1), 20000), observation("fb_fans", D(2016, 12, 23), 145000, "at_least")],
+    )
     assert text.endswith("soit au moins 7 fois plus en moins de quatre mois.")
 
 
 def test_a_lower_bound_at_the_start_makes_the_ratio_a_maximum():
-    text = sentence_of([FANS], [observation("fb_fans", D(2016, 9, 1), 20000, "at_least"),
-                                observation("fb_fans", D(2016, 12, 1), 145000)])
-    assert text == ("Abonnés Facebook : d’au moins 20 000 le 1 sept. 2016 à 145 000 le 1 déc. 2016,"
-                    " soit au plus 8 fois plus en trois mois.")
+    text = sentence_of(
+        [FANS],
+        [observation("fb_fans", D(2016, 9, 1), 20000, "at_least"), observation("fb_fans", D(2016, 12, 1), 145000)],
+    )
+    assert text == (
+        "Abonnés Facebook : d’au moins 20 000 le 1 sept. 2016 à 145 000 le 1 déc. 2016,"
+        " soit au plus 8 fois plus en trois mois."
+    )
 
 
 def test_two_lower_bounds_say_no_change():
-    text = sentence_of([FANS], [observation("fb_fans", D(2016, 9, 1), 20000, "at_least"),
-                                observation("fb_fans", D(2016, 12, 1), 145000, "at_least")])
+    text = sentence_of(
+        [FANS],
+        [
+            observation("fb_fans", D(2016, 9, 1), 20000, "at_least"),
+            observation("fb_fans", D(2016, 12, 1), 145000, "at_least"),
+        ],
+    )
     assert text == "Abonnés Facebook : d’au moins 20 000 le 1 sept. 2016 à au moins 145 000 le 1 déc. 2016."
 
 
 def test_an_exact_ratio_that_is_not_whole_is_more_than_its_whole_part():
-    text = sentence_of([FANS], [observation("fb_fans", D(2016, 9, 1), 20000),
-                                observation("fb_fans", D(2016, 9, 24), 145000)])
+    text = sentence_of(
+        [FANS], [observation("fb_fans", D(2016, 9, 1), 20000), observation("fb_fans", D(2016, 9, 24), 145000)]
+    )
     assert text.endswith("soit plus de 7 fois plus en 23 jours.")
 
 
 def test_approximations_give_an_approximate_change():
-    text = sentence_of([FANS], [observation("fb_fans", D(2016, 9, 1), 100, "about"),
-                                observation("fb_fans", D(2018, 10, 1), 130)])
+    text = sentence_of(
+        [FANS], [observation("fb_fans", D(2016, 9, 1), 100, "about"), observation("fb_fans", D(2018, 10, 1), 130)]
+    )
     assert text.endswith("soit une hausse d’environ 30 % en plus de deux ans.")
 
 
 def test_a_fall_from_a_lower_bound_is_at_least_the_fall():
-    text = sentence_of([FANS], [observation("fb_fans", D(2016, 9, 1), 100, "at_least"),
-                                observation("fb_fans", D(2016, 10, 1), 70)])
+    text = sentence_of(
+        [FANS], [observation("fb_fans", D(2016, 9, 1), 100, "at_least"), observation("fb_fans", D(2016, 10, 1), 70)]
+    )
     assert text.endswith("soit une baisse d’au moins 30 % en un mois.")
 
 
 def test_a_rise_to_a_lower_bound_below_the_start_says_no_change():
-    text = sentence_of([FANS], [observation("fb_fans", D(2016, 9, 1), 100),
-                                observation("fb_fans", D(2016, 10, 1), 70, "at_least")])
+    text = sentence_of(
+        [FANS], [observation("fb_fans", D(2016, 9, 1), 100), observation("fb_fans", D(2016, 10, 1), 70, "at_least")]
+    )
     assert "soit" not in text
 
 
 def test_a_month_and_23_days_are_not_compared():
-    text = sentence_of([VISITS], [observation("site_visits", D(2016, 11, 1), 21960, end=D(2016, 11, 30)),
-                                  observation("site_visits", D(2016, 12, 1), 17000, end=D(2016, 12, 23))], type="bar")
+    text = sentence_of(
+        [VISITS],
+        [
+            observation("site_visits", D(2016, 11, 1), 21960, end=D(2016, 11, 30)),
+            observation("site_visits", D(2016, 12, 1), 17000, end=D(2016, 12, 23)),
+        ],
+        type="bar",
+    )
     assert text == "Visites du site : de 21 960 en novembre 2016 à 17 000 sur 1–23 déc. 2016."
 
 
 def test_two_whole_months_of_different_lengths_are_compared_without_a_duration():
-    text = sentence_of([VISITS], [observation("site_visits", D(2016, 10, 1), 13000, end=D(2016, 10, 31)),
-                                  observation("site_visits", D(2016, 11, 1), 20200, end=D(2016, 11, 30))], type="bar")
-    assert text == "Visites du site : de 13 000 en octobre 2016 à 20 200 en novembre 2016, soit une hausse de plus de 55 %."
+    text = sentence_of(
+        [VISITS],
+        [
+            observation("site_visits", D(2016, 10, 1), 13000, end=D(2016, 10, 31)),
+            observation("site_visits", D(2016, 11, 1), 20200, end=D(2016, 11, 30)),
+        ],
+        type="bar",
+    )
+    assert text == (
+        "Visites du site : de 13 000 en octobre 2016 à 20 200 en novembre 2016, soit une hausse de plus de 55 %."
+    )
 
 
 def test_a_single_figure_is_stated_with_its_bound():
@@ -264,12 +296,19 @@ def test_a_single_figure_is_stated_with_its_bound():
 
 def test_several_metrics_get_one_clause_each():
     followers = Metric("tw", "Abonnés Twitter", "total", unit="abonnés")
-    text = sentence_of([FANS, followers], [
-        observation("fb_fans", D(2016, 10, 1), 100), observation("fb_fans", D(2016, 11, 1), 200),
-        observation("tw", D(2016, 10, 1), 300), observation("tw", D(2016, 11, 1), 300),
-    ])
-    assert text == ("Abonnés Facebook : de 100 le 1 oct. 2016 à 200 le 1 nov. 2016, soit 2 fois plus en un mois ;"
-                    " Abonnés Twitter : de 300 le 1 oct. 2016 à 300 le 1 nov. 2016, soit le même chiffre.")
+    text = sentence_of(
+        [FANS, followers],
+        [
+            observation("fb_fans", D(2016, 10, 1), 100),
+            observation("fb_fans", D(2016, 11, 1), 200),
+            observation("tw", D(2016, 10, 1), 300),
+            observation("tw", D(2016, 11, 1), 300),
+        ],
+    )
+    assert text == (
+        "Abonnés Facebook : de 100 le 1 oct. 2016 à 200 le 1 nov. 2016, soit 2 fois plus en un mois ;"
+        " Abonnés Twitter : de 300 le 1 oct. 2016 à 300 le 1 nov. 2016, soit le même chiffre."
+    )
 
 
 def test_a_metric_without_figures_in_the_window_says_so():
@@ -282,8 +321,10 @@ def test_latest_compares_two_figures_of_one_unit_when_the_bounds_allow():
     sarkozy = Metric("s", "Abonnés de N. S.", "total", unit="abonnés")
     figures = [observation("fb_fans", D(2016, 12, 23), 145000, "at_least"), observation("s", D(2016, 12, 23), 7500)]
     text = sentence_of([FANS, sarkozy], figures, type="latest")
-    assert text == ("Abonnés Facebook : au moins 145 000 le 23 déc. 2016 ; Abonnés de N. S. : 7 500 le 23 déc. 2016 ;"
-                    " le premier chiffre est au moins 19 fois plus élevé.")
+    assert text == (
+        "Abonnés Facebook : au moins 145 000 le 23 déc. 2016 ; Abonnés de N. S. : 7 500 le 23 déc. 2016 ;"
+        " le premier chiffre est au moins 19 fois plus élevé."
+    )
     figures = [observation("fb_fans", D(2016, 12, 23), 145000), observation("s", D(2016, 12, 23), 7500, "at_least")]
     assert "élevé" not in sentence_of([FANS, sarkozy], figures, type="latest")  # which is larger is unknown
 
@@ -294,18 +335,21 @@ def test_latest_never_compares_different_units():
     assert "élevé" not in sentence_of([FANS, views], figures, type="latest")
 
 
-@pytest.mark.parametrize("start, end, expected", [
-    (D(2016, 9, 1), D(2016, 9, 2), "en un jour"),
-    (D(2016, 9, 1), D(2016, 9, 24), "en 23 jours"),
-    (D(2016, 9, 1), D(2016, 10, 1), "en un mois"),
-    (D(2016, 1, 31), D(2016, 2, 29), "en un mois"),
-    (D(2016, 1, 31), D(2016, 2, 28), "en 28 jours"),
-    (D(2016, 9, 1), D(2016, 12, 23), "en moins de quatre mois"),
-    (D(2016, 1, 1), D(2017, 1, 1), "en douze mois"),
-    (D(2016, 1, 1), D(2017, 1, 2), "en moins de 13 mois"),
-    (D(2016, 1, 1), D(2018, 1, 1), "en deux ans"),
-    (D(2016, 1, 1), D(2018, 3, 1), "en plus de deux ans"),
-])
+@pytest.mark.parametrize(
+    "start, end, expected",
+    [
+        (D(2016, 9, 1), D(2016, 9, 2), "en un jour"),
+        (D(2016, 9, 1), D(2016, 9, 24), "en 23 jours"),
+        (D(2016, 9, 1), D(2016, 10, 1), "en un mois"),
+        (D(2016, 1, 31), D(2016, 2, 29), "en un mois"),
+        (D(2016, 1, 31), D(2016, 2, 28), "en 28 jours"),
+        (D(2016, 9, 1), D(2016, 12, 23), "en moins de quatre mois"),
+        (D(2016, 1, 1), D(2017, 1, 1), "en douze mois"),
+        (D(2016, 1, 1), D(2017, 1, 2), "en moins de 13 mois"),
+        (D(2016, 1, 1), D(2018, 1, 1), "en deux ans"),
+        (D(2016, 1, 1), D(2018, 3, 1), "en plus de deux ans"),
+    ],
+)
 def test_durations(start, end, expected):
     assert duration_phrase(start, end) == expected
 
@@ -314,8 +358,13 @@ def test_the_reader_catches_a_false_sentence(monkeypatch):
     """The checks bite: a sentence that drops a bound, or claims an exact ratio, is reported."""
     from transparency_stats import sentence
 
-    selection = select(chart("fb_fans"), stats_data([FANS], [
-        observation("fb_fans", D(2016, 9, 1), 20000), observation("fb_fans", D(2016, 12, 23), 145000, "at_least")]))
+    selection = select(
+        chart("fb_fans"),
+        stats_data(
+            [FANS],
+            [observation("fb_fans", D(2016, 9, 1), 20000), observation("fb_fans", D(2016, 12, 23), 145000, "at_least")],
+        ),
+    )
     assert sentence_problems(selection) == []
     monkeypatch.setitem(sentence.BOUND_WORDS, "at_least", "")
     assert any("as exact where the chart shows '≥" in p for p in sentence_problems(selection))
@@ -327,8 +376,9 @@ def test_the_reader_catches_a_false_sentence(monkeypatch):
 # --- Generated charts ---------------------------------------------------------------------------
 
 days = st.dates(dt.date(2015, 1, 1), dt.date(2019, 12, 31))
-amounts = st.one_of(st.integers(0, 10**9), st.integers(0, 10**6).map(lambda n: n / 100),
-                    st.sampled_from([1, 2, 3, 100, 150, 200, 1000]))
+amounts = st.one_of(
+    st.integers(0, 10**9), st.integers(0, 10**6).map(lambda n: n / 100), st.sampled_from([1, 2, 3, 100, 150, 200, 1000])
+)
 bounds = st.sampled_from(["exact", "exact", "at_least", "about"])
 
 
@@ -365,11 +415,12 @@ def test_every_generated_sentence_states_the_plotted_figures_truly(selection):
 
 
 @FUZZ
-@given(first=amounts, last=amounts, first_bound=bounds, last_bound=bounds, start=days,
-       gap=st.integers(1, 2000))
+@given(first=amounts, last=amounts, first_bound=bounds, last_bound=bounds, start=days, gap=st.integers(1, 2000))
 def test_every_change_between_two_totals_is_true(first, last, first_bound, last_bound, start, gap):
     """Two figures, every pair of bounds: the change stated (if any) is true of the figures."""
-    figures = [observation("fb_fans", start, first, first_bound),
-               observation("fb_fans", start + dt.timedelta(days=gap), last, last_bound)]
+    figures = [
+        observation("fb_fans", start, first, first_bound),
+        observation("fb_fans", start + dt.timedelta(days=gap), last, last_bound),
+    ]
     selection = select(chart("fb_fans"), stats_data([FANS], figures))
     assert sentence_problems(selection) == [], chart_sentence(selection)

@@ -10,8 +10,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from factories import D, observation
 
+from factories import D, observation
 from transparency_stats.sparkline import HEIGHT, MARGIN, WIDTH, sparkline_svg
 
 TOTALS = [
@@ -45,10 +45,10 @@ def test_a_line_of_totals_is_drawn_to_scale_in_time_order():
     assert [x for x, _ in points] == sorted(x for x, _ in points)
     assert points[0][0] == pytest.approx(MARGIN) and points[-1][0] == pytest.approx(WIDTH - MARGIN)
     top = max(o.value.amount for o in TOTALS)
-    for (x, y), o in zip(points, TOTALS):
+    for (_, y), o in zip(points, TOTALS, strict=True):
         assert amount_at(y) == pytest.approx(o.value.amount / top, abs=0.05 / PLOT)
     # time is to scale: 60 days then 30 then 23 (113 in all)
-    gaps = [b[0] - a[0] for a, b in zip(points, points[1:])]
+    gaps = [b[0] - a[0] for a, b in zip(points, points[1:], strict=False)]
     assert [g / sum(gaps) for g in gaps] == pytest.approx([60 / 113, 30 / 113, 23 / 113], abs=0.01)
 
 
@@ -67,7 +67,7 @@ def test_periods_are_bars_as_wide_as_their_periods_and_bounds_are_outlined():
     assert [w / sum(widths) for w in widths] == pytest.approx([31 / 84, 30 / 84, 23 / 84], abs=0.01)
     assert [b.get("fill") for b in bars] == ["currentColor", "currentColor", "none"]
     top = max(o.value.amount for o in PERIODS)
-    for bar, o in zip(bars, PERIODS):
+    for bar, o in zip(bars, PERIODS, strict=True):
         assert float(bar.get("y")) + float(bar.get("height")) == pytest.approx(HEIGHT - MARGIN)
         assert float(bar.get("height")) / PLOT == pytest.approx(o.value.amount / top, abs=0.1 / PLOT)
 
@@ -98,14 +98,30 @@ def test_all_zero_figures_draw_a_flat_line_at_the_bottom():
 
 
 def test_the_same_figures_give_the_same_bytes_in_another_process():
-    code = ("from factories import D, observation; from transparency_stats.sparkline import sparkline_svg;"
-            "print(sparkline_svg([observation('m', D(2016, 9, 1), 2.5), observation('m', D(2016, 9, 9), 1/3),"
-            " observation('m', D(2016, 12, 23), 145000, 'at_least')], 'x'))")
-    here = str(sparkline_svg([observation("m", D(2016, 9, 1), 2.5), observation("m", D(2016, 9, 9), 1 / 3),
-                              observation("m", D(2016, 12, 23), 145000, "at_least")], "x"))
+    code = (
+        "from factories import D, observation; from transparency_stats.sparkline import sparkline_svg;"
+        "print(sparkline_svg([observation('m', D(2016, 9, 1), 2.5), observation('m', D(2016, 9, 9), 1/3),"
+        " observation('m', D(2016, 12, 23), 145000, 'at_least')], 'x'))"
+    )
+    here = str(
+        sparkline_svg(
+            [
+                observation("m", D(2016, 9, 1), 2.5),
+                observation("m", D(2016, 9, 9), 1 / 3),
+                observation("m", D(2016, 12, 23), 145000, "at_least"),
+            ],
+            "x",
+        )
+    )
     env = {**os.environ, "PYTHONHASHSEED": "123", "PYTHONPATH": str(Path(__file__).parent)}
     other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
     assert other.rstrip("\n") == here
-    numbers = [n for e in parse(here).iter() for name, value in e.attrib.items() if name != "viewBox"
-               for n in re.split(r"[ ,]", value) if n[:1].isdigit()]
+    numbers = [
+        n
+        for e in parse(here).iter()
+        for name, value in e.attrib.items()
+        if name != "viewBox"
+        for n in re.split(r"[ ,]", value)
+        if n[:1].isdigit()
+    ]
     assert numbers and all(re.fullmatch(r"\d+(\.\d)?", n) for n in numbers), numbers  # one decimal at most
