@@ -228,6 +228,9 @@ def test_without_javascript_the_post_shows_text_fallbacks_and_tables(open_, site
         assert chart.locator(".ts-chart__title").is_visible()
         fallback = chart.locator(".ts-chart__fallback")
         assert fallback.is_visible() and "JavaScript" in fallback.inner_text()
+        described_by = chart.locator(".ts-chart__plot").get_attribute("aria-describedby")
+        sentence = chart.locator(f"[id='{described_by}']")
+        assert sentence.is_visible() and sentence.inner_text().endswith("."), described_by
         summary = chart.locator("details.ts-chart__data > summary")
         assert summary.count() == 1, f"#{chart.get_attribute('id')}: no <details> table"
         summary.click()  # opens without a script

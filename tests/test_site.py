@@ -144,6 +144,34 @@ def test_feeds_parse_and_hold_every_post(publish_site):
     assert f"{SITE_URL}/2017/01/reseaux-et-mouvements/" in links
 
 
+def test_feed_readers_get_each_charts_sentence_and_links_to_its_metrics(publish_site):
+    """Atom entries carry the full post: each chart's sentence is there as text, its metrics linked to their pages."""
+    atom = ET.parse(publish_site / "flux" / "tous.atom.xml").getroot()
+    entries = atom.iter(f"{ATOM}entry")
+    (entry,) = [e for e in entries if e.find(f"{ATOM}link").get("href").endswith("/reseaux-et-mouvements/")]
+    content = Page(entry.findtext(f"{ATOM}content") or "")
+    html = entry.findtext(f"{ATOM}content")
+    sentences = re.findall(r'<p class="ts-chart__description" id="[^"]+">([^<]+)</p>', html)
+    assert len(sentences) == 5
+    assert "Abonnés YouTube : de 20 000 le 1 sept. 2016 à au moins 145 000 le 23 déc. 2016" in content.plain
+    assert f"{SITE_URL}/transparence/youtube.subscribers/" in {url for _, url in content.links}
+
+
+def test_each_post_chart_caption_links_its_metrics_pages(dev_site):
+    post = ROOT / "content" / "posts" / "2017-01-05-reseaux-et-mouvements.md"
+    html = article_path(dev_site, post).read_text(encoding="utf-8")
+    blocks = re.findall(r"```chart\n(.*?)```", post.read_text(encoding="utf-8"), re.S)
+    captions = re.findall(r"<figcaption>(.*?)</figcaption>", html, re.S)
+    assert len(blocks) == len(captions) == 5
+    import yaml
+
+    for block, caption in zip(blocks, captions, strict=True):
+        metrics = yaml.safe_load(block)["metrics"]
+        metrics = [metrics] if isinstance(metrics, str) else metrics
+        linked = re.findall(r'<a href="/transparence/([^"/]+)/">', caption)
+        assert linked == metrics, caption
+
+
 def test_category_feeds_hold_their_category_only(publish_site):
     videos = {metadata(p)["title"] for p in POSTS if metadata(p)["category"] == "Vidéos"}
     feed = ET.parse(publish_site / "flux" / "categorie" / "videos.atom.xml").getroot()

@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
+from html import unescape as html_unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -152,3 +154,9 @@ def test_a_chart_at_the_top_of_a_post_without_summary_is_left_out_of_summaries(t
     article = (out / "2017" / "02" / "graphique-en-tete" / "index.html").read_text(encoding="utf-8")
     assert article.count('class="ts-chart"') == 5 and "plotly-basic" in article
     assert "Lecture\u00a0: 1\u00a0min" in article  # 210 words: charts are not counted as reading
+    # No Summary: the page is described by its first chart's sentence; listings keep the text.
+    first_sentence = re.search(r'<p class="ts-chart__description" id="[^"]+">([^<]+)</p>', article)[1]
+    assert first_sentence.startswith("Abonnés YouTube\u00a0: de 20\u202f000 le 1 sept. 2016 à au moins 145\u202f000")
+    meta = dict(re.findall(r'<meta (?:name|property)="([^"]+)" content="([^"]*)">', article))
+    assert meta["description"] == meta["og:description"] == meta["twitter:description"] == html_unescape(first_sentence)
+    assert "Un texte assez long" not in meta["description"]

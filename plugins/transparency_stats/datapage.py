@@ -152,6 +152,7 @@ def metric_view(metric: Metric, stats: StatsData, base_url: str) -> MetricView |
     csv_url = f"{base_url}/donnees/metriques/{metric.id}.csv"
     selection = select(metric_chart_spec(metric, len(figures)), stats)
     sentence = chart_sentence(selection)
+    chart = render_chart(selection, "donnees-" + metric.id, csv_url, sentence=sentence) if len(figures) > 1 else None
     return MetricView(
         metric=metric,
         anchor=metric_anchor(metric.id),
@@ -161,7 +162,7 @@ def metric_view(metric: Metric, stats: StatsData, base_url: str) -> MetricView |
         change=describe_change(previous, latest) if previous else None,
         sentence=sentence,
         sparkline=sparkline_svg(figures, sentence),
-        chart=Markup(render_chart(selection, "donnees-" + metric.id, csv_url)) if len(figures) > 1 else None,
+        chart=Markup(chart) if chart else None,
         csv_url=csv_url,
         figures=figure_rows(figures),
     )
