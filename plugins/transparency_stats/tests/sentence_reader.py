@@ -21,7 +21,7 @@ NUMBER = rf"\d{{1,3}}(?:{NNBSP}\d{{3}})*(?:,\d+)?"
 def figure_pattern(prefix: str) -> str:
     """Return a regex reading "au moins 145 000 le 23 déc. 2016" into <prefix>bound, number and when."""
     amount = rf"(?:(?P<{prefix}bound>au moins|environ) )?(?P<{prefix}number>{NUMBER})"
-    when = rf"(?P<{prefix}when>le \d{{1,2}} \S+ \d{{4}}|en [^\s,;]+ \d{{4}}|sur [^,;]+? \d{{4}})"
+    when = rf"(?P<{prefix}when>le \d{{1,2}}(?:er)? \S+ \d{{4}}|en [^\s,;]+ \d{{4}}|sur [^,;]+? \d{{4}})"
     return f"{amount} {when}"
 
 
