@@ -52,8 +52,8 @@ def test_a_newcomer_records_a_figure_and_sees_it_in_a_chart(project):
     assert "#" not in written and "youtube.subscribers: 210000" in written
     built = invoke(project, "build")
     assert built.returncode == 0, built.stderr
-    data_page = project / "output" / "transparence" / "index.html"
-    assert 210000 in chart_values(data_page, "Abonnés YouTube")
+    metric_page = project / "output" / "transparence" / "youtube.subscribers" / "index.html"
+    assert 210000 in chart_values(metric_page, "Abonnés YouTube")
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,8 @@ pytestmark = pytest.mark.browser
 
 DEMO = "/2017/01/reseaux-et-mouvements/"
 DATA = "/transparence/"
+METRIC = "/transparence/youtube.subscribers/"  # a metric's own page, with its chart
+METRIC_ONE = "/transparence/network.supporters.total/"  # a metric with one figure: no chart
 HOME = "/"
 ARTICLE_WITHOUT_CHARTS = "/2016/10/revue-de-la-semaine/"
 PAGE = "/a-propos/"
@@ -44,6 +46,8 @@ EVERY_KIND = {
     "tags": "/etiquettes/",
     "categories": "/categories/",
     "data-page": DATA,
+    "metric-page": METRIC,
+    "metric-page-one-figure": METRIC_ONE,
     "404": NOT_FOUND,
 }
 
@@ -107,7 +111,7 @@ def luminance(rgb: str) -> float:
 # --- Charts draw, locally, without errors, and their tables hold what they plot -------------
 
 
-@pytest.mark.parametrize("path", [DEMO, DATA], ids=["demo-post", "data-page"])
+@pytest.mark.parametrize("path", [DEMO, METRIC], ids=["demo-post", "metric-page"])
 def test_every_chart_draws_with_plotly(drawn, path):
     page = drawn(path)
     plots_without_svg = page.page.eval_on_selector_all(
@@ -118,10 +122,10 @@ def test_every_chart_draws_with_plotly(drawn, path):
     if path == DEMO:
         assert count >= 4
     else:
-        assert count == page.page.locator("section.metric").count() > 0  # a chart per metric
+        assert count == 1  # the metric's own chart
 
 
-@pytest.mark.parametrize("path", [DEMO, DATA], ids=["demo-post", "data-page"])
+@pytest.mark.parametrize("path", [DEMO, METRIC], ids=["demo-post", "metric-page"])
 def test_text_is_painted_before_plotly_is_even_requested(open_, site_url, path):
     """plotly.js never competes with the first paint: charts.js asks for it only after it."""
     page = open_()
@@ -141,7 +145,7 @@ def test_text_is_painted_before_plotly_is_even_requested(open_, site_url, path):
     assert blocking == []
 
 
-@pytest.mark.parametrize("path", [DEMO, DATA], ids=["demo-post", "data-page"])
+@pytest.mark.parametrize("path", [DEMO, METRIC], ids=["demo-post", "metric-page"])
 def test_no_console_error_no_page_error_and_nothing_leaves_the_site(drawn, site_url, path):
     page = drawn(path)
     assert page.requests_leaving(site_url) == []
@@ -149,7 +153,7 @@ def test_no_console_error_no_page_error_and_nothing_leaves_the_site(drawn, site_
     assert any("plotly-basic" in url for url in page.requests)  # the charts really loaded plotly.js
 
 
-@pytest.mark.parametrize("path", [DEMO, DATA], ids=["demo-post", "data-page"])
+@pytest.mark.parametrize("path", [DEMO, METRIC], ids=["demo-post", "metric-page"])
 def test_each_table_holds_exactly_the_plotted_figures(drawn, path):
     charts = read_charts(drawn(path).page)
     assert charts
@@ -157,7 +161,7 @@ def test_each_table_holds_exactly_the_plotted_figures(drawn, path):
     assert problems == [], "\n".join(problems)
 
 
-@pytest.mark.parametrize("path", [HOME, ARTICLE_WITHOUT_CHARTS, PAGE, "/categories/", NOT_FOUND])
+@pytest.mark.parametrize("path", [HOME, ARTICLE_WITHOUT_CHARTS, PAGE, "/categories/", NOT_FOUND, DATA, METRIC_ONE])
 def test_pages_without_charts_never_request_plotly(open_, site_url, path):
     page = open_()
     page.goto(site_url + path)
@@ -224,6 +228,9 @@ def test_without_javascript_the_post_shows_text_fallbacks_and_tables(open_, site
         assert chart.locator(".ts-chart__title").is_visible()
         fallback = chart.locator(".ts-chart__fallback")
         assert fallback.is_visible() and "JavaScript" in fallback.inner_text()
+        described_by = chart.locator(".ts-chart__plot").get_attribute("aria-describedby")
+        sentence = chart.locator(f"[id='{described_by}']")
+        assert sentence.is_visible() and sentence.inner_text().endswith("."), described_by
         summary = chart.locator("details.ts-chart__data > summary")
         assert summary.count() == 1, f"#{chart.get_attribute('id')}: no <details> table"
         summary.click()  # opens without a script
@@ -239,7 +246,7 @@ def test_without_javascript_the_post_shows_text_fallbacks_and_tables(open_, site
 def test_no_horizontal_scroll_once_charts_are_drawn(open_, site_url, width, scheme):
     page = open_(viewport={"width": width, "height": 800}, color_scheme=scheme)
     too_wide = []
-    for path in (DEMO, DATA, HOME):
+    for path in (DEMO, DATA, METRIC, METRIC_ONE, HOME):
         page.goto(site_url + path)
         draw_all_charts(page.page)
         if scroll_width(page.page) > width:
@@ -270,6 +277,37 @@ def test_chart_text_follows_the_colour_scheme(open_, site_url):
     )
 
 
+# --- The data page: an overview to scan -----------------------------------------------------
+
+
+def test_the_data_page_fits_in_about_three_phone_screens(open_, site_url):
+    """At 360 × 740 the overview of the demo data is at most four screens high (it was 25 with a chart per metric)."""
+    page = open_(viewport={"width": 360, "height": 740})
+    page.goto(site_url + DATA)
+    height = page.page.evaluate("document.documentElement.scrollHeight")
+    print(f"data page at 360 px: {height} px, {height / 740:.1f} screens")
+    assert height <= 4 * 740
+    assert scroll_width(page.page) <= 360
+
+
+def test_every_sparkline_is_an_image_named_by_its_sentence_and_drawn_in_the_text_colour(open_, site_url):
+    page = open_(viewport={"width": 360, "height": 740})
+    page.goto(site_url + DATA)
+    lines = page.page.eval_on_selector_all(
+        "svg.sparkline",
+        """svgs => svgs.map(svg => ({
+            role: svg.getAttribute("role"), title: svg.querySelector("title").textContent,
+            stroke: svg.querySelector("polyline") ? getComputedStyle(svg.querySelector("polyline")).stroke
+                                                  : getComputedStyle(svg.querySelector("rect")).fill,
+            color: getComputedStyle(svg.closest("tr")).color, width: svg.getBoundingClientRect().width,
+        }))""",
+    )
+    assert len(lines) >= 4
+    for line in lines:
+        assert line["role"] == "img" and line["title"].endswith(".") and "\u00a0: " in line["title"]
+        assert line["stroke"] == line["color"] and line["width"] > 0
+
+
 # --- Accessibility (axe-core) ---------------------------------------------------------------
 
 
@@ -280,10 +318,12 @@ def test_chart_text_follows_the_colour_scheme(open_, site_url):
         HOME,
         DEMO,
         DATA,
+        METRIC,
+        METRIC_ONE,
         PAGE,
         NOT_FOUND,
     ],
-    ids=["home", "demo-post", "data-page", "page", "404"],
+    ids=["home", "demo-post", "data-page", "metric-page", "metric-page-one-figure", "page", "404"],
 )
 def test_axe_finds_no_serious_violation(open_, site_url, path, scheme):
     # axe is injected as an inline script: the meta CSP would block it, so this context bypasses CSP.

@@ -29,6 +29,8 @@ SOURCE = '<img src=x onerror=alert(2)> bilan'
 SNAPSHOT = "stats/snapshots/2016-12-23-bilan.yaml"
 POST_URL = "/2017/01/piege/"
 DATA_URL = "/transparence/"
+METRIC_URL = "/transparence/youtube.subscribers/"  # labelled LINE_SEPARATOR_LABEL, with a chart
+LONE_METRIC_URL = "/transparence/youtube.subscribers.sarkozy/"  # labelled SCRIPT_LABEL, one figure
 
 POST = f"""Title: {POST_TITLE}
 Date: 2017-01-06 10:00
@@ -131,7 +133,8 @@ def test_a_javascript_url_fails_the_build_with_one_line_naming_the_file(new_proj
     assert not (project / "output").exists()
 
 
-@pytest.mark.parametrize("path", [POST_URL, DATA_URL, "/"], ids=["post", "data-page", "home"])
+@pytest.mark.parametrize("path", [POST_URL, DATA_URL, METRIC_URL, LONE_METRIC_URL, "/"],
+                         ids=["post", "data-page", "metric-page", "metric-page-one-figure", "home"])
 def test_no_dialog_no_handler_and_no_extra_script(opened, hostile_site, path):
     page = opened(path)
     assert page.dialogs == []
@@ -154,7 +157,7 @@ def test_no_dialog_no_handler_and_no_extra_script(opened, hostile_site, path):
 
 
 def test_every_chart_draws_and_its_table_holds_its_figures(opened):
-    for path in (POST_URL, DATA_URL):
+    for path in (POST_URL, METRIC_URL):
         charts = read_charts(opened(path).page)
         assert charts
         problems = [p for chart in charts for p in table_problems(chart)]
@@ -188,12 +191,30 @@ def test_post_title_is_literal_in_the_document_title_and_its_meta(opened):
     assert view.locator('meta[property="og:title"]').get_attribute("content") == POST_TITLE
 
 
-def test_data_page_shows_labels_as_text(opened):
+def test_data_pages_show_labels_and_sources_as_text(opened):
     view = opened(DATA_URL).page
-    headings = view.locator("section.metric h3").all_text_contents()
-    assert SCRIPT_LABEL in headings and LINE_SEPARATOR_LABEL in headings
-    sources = view.locator("section.metric td a", has_text="bilan").all_text_contents()
-    assert SOURCE in sources
+    rows = view.locator(".metrics-table th[scope=row] a").all_text_contents()
+    assert SCRIPT_LABEL in rows and LINE_SEPARATOR_LABEL in rows and MARKUP_LABEL in rows
+    titles = view.locator("svg.sparkline title").all_text_contents()
+    assert any(t.startswith(LINE_SEPARATOR_LABEL + "\u00a0: ") for t in titles), titles
+    assert SOURCE in view.locator(".snapshots-table td a", has_text="bilan").all_text_contents()
+    for path, label in ((METRIC_URL, LINE_SEPARATOR_LABEL), (LONE_METRIC_URL, SCRIPT_LABEL)):
+        page = opened(path).page
+        assert page.locator("h1").text_content() == label
+        assert SOURCE in page.locator(".sources-table td a", has_text="bilan").all_text_contents()
+        assert page.locator('meta[name="description"]').get_attribute("content").startswith(label + "\u00a0: ")
+    assert view.locator("main b, main img").count() == 0
+
+
+def test_chart_sentences_and_metric_links_carry_labels_as_text(opened):
+    view = opened(POST_URL).page
+    line, latest = view.locator(".ts-chart").nth(0), view.locator(".ts-chart").nth(1)
+    assert line.locator(".ts-chart__description").text_content().startswith(LINE_SEPARATOR_LABEL + "\u00a0: de ")
+    assert f"{SCRIPT_LABEL}\u00a0: " in latest.locator(".ts-chart__description").text_content()
+    assert view.locator(".ts-chart__description *").count() == 0  # text only
+    hrefs = {a.text_content(): a.get_attribute("href") for a in line.locator("figcaption a").all()}
+    assert [hrefs.get(label) for label in (LINE_SEPARATOR_LABEL, SCRIPT_LABEL, MARKUP_LABEL)] == [
+        "/transparence/youtube.subscribers/", "/transparence/youtube.subscribers.sarkozy/", "/transparence/twitter.followers/"]
 
 
 def test_the_line_separator_label_survives_into_the_json_and_the_page(opened, hostile_site):
@@ -207,4 +228,4 @@ def test_the_line_separator_label_survives_into_the_json_and_the_page(opened, ho
     assert figures[1]["data"][0]["y"] == [LINE_SEPARATOR_LABEL, SCRIPT_LABEL]
     assert LINE_SEPARATOR_LABEL in view.locator(".ts-chart").first.locator("details table thead th").all_text_contents()
     data_page = opened(DATA_URL).page
-    assert LINE_SEPARATOR_LABEL in data_page.locator("section.metric h3").all_text_contents()
+    assert LINE_SEPARATOR_LABEL in data_page.locator(".metrics-table th[scope=row]").all_text_contents()

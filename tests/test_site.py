@@ -55,6 +55,18 @@ def article_path(site: Path, post: Path) -> Path:
     return site / year / month / meta["slug"] / "index.html"
 
 
+def metric_pages() -> list[str]:
+    """Return the page of every metric with a figure in stats/, read straight from the YAML."""
+    import yaml
+
+    found = set()
+    for path in (ROOT / "stats" / "snapshots").glob("*.yaml"):
+        snapshot = yaml.safe_load(path.read_text(encoding="utf-8"))
+        found.update(snapshot.get("totals") or {}, snapshot.get("periods") or {})
+    assert found
+    return [f"transparence/{metric}/" for metric in sorted(found)]
+
+
 def test_every_expected_page_exists(dev_site):
     expected = [
         "index.html",
@@ -72,7 +84,9 @@ def test_every_expected_page_exists(dev_site):
         "a-propos/index.html",
         "mentions-legales/index.html",
         "transparence/index.html",
-    ] + [str(article_path(dev_site, post).relative_to(dev_site)) for post in POSTS]
+    ] + [str(article_path(dev_site, post).relative_to(dev_site)) for post in POSTS] + [
+        page + "index.html" for page in metric_pages()
+    ]
     missing = [name for name in expected if not (dev_site / name).is_file()]
     assert missing == []
 
@@ -117,6 +131,34 @@ def test_feeds_parse_and_hold_every_post(publish_site):
     assert f"{SITE_URL}/2017/01/reseaux-et-mouvements/" in links
 
 
+def test_feed_readers_get_each_charts_sentence_and_links_to_its_metrics(publish_site):
+    """Atom entries carry the full post: each chart's sentence is there as text, its metrics linked to their pages."""
+    atom = ET.parse(publish_site / "flux" / "tous.atom.xml").getroot()
+    entries = atom.iter(f"{ATOM}entry")
+    (entry,) = [e for e in entries if e.find(f"{ATOM}link").get("href").endswith("/reseaux-et-mouvements/")]
+    html = entry.findtext(f"{ATOM}content") or ""
+    content = BeautifulSoup(html, "html.parser")
+    plain = " ".join(content.get_text().split()).replace("\u202f", " ").replace("\u00a0", " ")
+    assert len(content.select("p.ts-chart__description")) == 5
+    assert "Abonnés YouTube : de 20 000 le 1er sept. 2016 à au moins 145 000 le 23 déc. 2016" in plain
+    assert f"{SITE_URL}/transparence/youtube.subscribers/" in {a.get("href") for a in content.find_all("a")}
+
+
+def test_each_post_chart_caption_links_its_metrics_pages(dev_site):
+    post = ROOT / "content" / "posts" / "2017-01-05-reseaux-et-mouvements.md"
+    html = article_path(dev_site, post).read_text(encoding="utf-8")
+    blocks = re.findall(r"```chart\n(.*?)```", post.read_text(encoding="utf-8"), re.S)
+    captions = re.findall(r"<figcaption>(.*?)</figcaption>", html, re.S)
+    assert len(blocks) == len(captions) == 5
+    import yaml
+
+    for block, caption in zip(blocks, captions, strict=True):
+        metrics = yaml.safe_load(block)["metrics"]
+        metrics = [metrics] if isinstance(metrics, str) else metrics
+        linked = re.findall(r'<a href="/transparence/([^"/]+)/">', caption)
+        assert linked == metrics, caption
+
+
 def test_category_feeds_hold_their_category_only(publish_site):
     videos = {typeset(metadata(p)["title"]) for p in POSTS if metadata(p)["category"] == "Vidéos"}
     feed = ET.parse(publish_site / "flux" / "categorie" / "videos.atom.xml").getroot()
@@ -132,6 +174,8 @@ def test_sitemap_lists_every_article_and_page(publish_site):
     for page in PAGES:
         assert f"{SITE_URL}/{metadata(page)['slug']}/" in locs
     assert f"{SITE_URL}/transparence/" in locs
+    for page in metric_pages():  # written by the plugin's generator, seen by pelican-sitemap
+        assert f"{SITE_URL}/{page}" in locs
 
 
 def test_robots_txt_points_to_the_sitemap(publish_site):
@@ -184,7 +228,7 @@ def test_every_internal_link_and_asset_resolves(which, request):
 
 
 def test_linkchecker_finds_no_broken_link(dev_site, serve, tmp_path):
-    """LinkChecker crawls the served site from its home page: no broken link.
+    """LinkChecker crawls the served site from its home page: no broken link, and it reached every metric page.
 
     LinkChecker waits 0.1 to 0.6 s between requests to a host unless the host answers with a
     `LinkChecker` header; this local server does, so `maxrequestspersecond` can lift the wait.
@@ -193,10 +237,15 @@ def test_linkchecker_finds_no_broken_link(dev_site, serve, tmp_path):
     config = tmp_path / "linkcheckerrc"
     config.write_text("[checking]\nmaxrequestspersecond=1000\n", encoding="utf-8")
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "linkchecker"), "-f", str(config), "--no-status", "--no-warnings", "-t", "8", base + "/"],
+        [
+            str(Path(sys.executable).parent / "linkchecker"),
+            *("-f", str(config), "--no-status", "--no-warnings", "-v", "-t", "8", base + "/"),
+        ],
         capture_output=True, text=True, timeout=600,
     )
     summary = [line for line in result.stdout.splitlines() if "links in" in line]
     assert result.returncode == 0, result.stdout[-3000:]
     assert summary and re.search(r"\b0 errors found", summary[0]), summary
     assert int(re.search(r"(\d+) links in", summary[0]).group(1)) > 50, summary  # it really crawled
+    checked = set(re.findall(r"^Real URL +(\S+)$", result.stdout, re.M))
+    assert {f"{base}/{page}" for page in metric_pages()} <= checked

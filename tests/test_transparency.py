@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import xml.etree.ElementTree as ET
+from html import unescape as html_unescape
 from pathlib import Path
 
 import pytest
@@ -72,16 +74,57 @@ def test_snapshot_files_are_published_as_they_are(dev_site):
     assert check.returncode == 0, check.stdout + check.stderr
 
 
-def test_data_page_charts_every_metric_and_shows_a_latest_value_its_change_and_source(dev_site):
-    page = soup(dev_site / "transparence" / "index.html")
-    text = " ".join(page.get_text().split())
+def metrics_with_figures() -> dict[str, int]:
+    """Return how many figures each metric has, read straight from the YAML."""
+    counts: dict[str, int] = {}
+    for metric, _ in figures_in_snapshots():
+        counts[metric] = counts.get(metric, 0) + 1
+    return counts
+
+
+def page_text(path: Path) -> str:
+    """Return a page's text, its spaces (no-break ones too) as plain spaces."""
+    text = " ".join(soup(path).get_text().split())
+    return text.replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def test_the_data_page_is_an_overview_linking_every_metric_to_its_page(dev_site):
+    html = (dev_site / "transparence" / "index.html").read_text(encoding="utf-8")
+    text = page_text(dev_site / "transparence" / "index.html")
     metrics = yaml.safe_load((ROOT / "stats" / "metrics.yaml").read_text(encoding="utf-8"))
-    for metric in metrics.values():
+    counts = metrics_with_figures()
+    for metric_id, metric in metrics.items():
         assert metric["label"] in text
-    assert "≥ 145 000" in text.replace("\u202f", " ").replace("\u00a0", " ")
-    assert "depuis 30 nov. 2016" in text.replace("\u00a0", " ")  # change since the previous figure
-    assert "« Réseaux et mouvements », bilan de l'équipe numérique" in text
-    assert len(page.select(".ts-chart")) == len(metrics)
+        assert f'<a href="/transparence/{metric_id}/">' in html, metric_id
+    assert "≥ 145 000" in text
+    assert "depuis 30 nov. 2016" in text  # change since the previous figure
+    assert 'class="ts-chart"' not in html and "plotly" not in html  # no chart: sparklines, drawn by the build
+    assert html.count('<svg class="sparkline"') == sum(1 for n in counts.values() if n > 1)
+    feed = dev_site / "transparence" / "nouveaux-chiffres.atom.xml"
+    assert feed.read_text(encoding="utf-8").count("<entry>") == len(list((ROOT / "stats" / "snapshots").glob("*.yaml")))
+    assert 'href="/transparence/nouveaux-chiffres.atom.xml"' in html and "Corrections" in text
+    assert 'href="/transparence/donnees/observations.csv"' in html
+
+
+def test_each_metric_page_has_its_figures_sources_chart_and_csv(dev_site):
+    metrics = yaml.safe_load((ROOT / "stats" / "metrics.yaml").read_text(encoding="utf-8"))
+    for metric_id, count in metrics_with_figures().items():
+        page = dev_site / "transparence" / metric_id / "index.html"
+        html = page.read_text(encoding="utf-8")
+        text = page_text(page)
+        assert metrics[metric_id]["label"] in text
+        if metrics[metric_id].get("description"):
+            assert " ".join(metrics[metric_id]["description"].split()) in text
+        # a chart only when there is something to draw: one figure is shown as the figure itself
+        assert html.count('class="ts-chart"') == (1 if count > 1 else 0), metric_id
+        assert ("plotly" in html) == (count > 1), metric_id
+        rows = csv_rows(dev_site / DATA / "metriques" / f"{metric_id}.csv")
+        assert html.count('<td class="sources-table__file">') == len(rows) == count, metric_id
+        for row in rows:
+            assert f'href="/transparence/donnees/instantanes/{row["snapshot"]}"' in html
+            assert row["source"] in text
+        assert f'href="/transparence/donnees/metriques/{metric_id}.csv"' in html
+        assert f'<link rel="canonical" href="/transparence/{metric_id}/">' in html
 
 
 def test_new_figures_feed_has_an_entry_per_snapshot(dev_site):
@@ -104,7 +147,12 @@ def test_a_chart_at_the_top_of_a_post_without_summary_is_left_out_of_summaries(n
         assert "Un texte assez long" in html, listing
         assert "ts-chart" not in html and "application/json" not in html, listing
         assert "plotly" not in html, listing
-    article = soup(out / "2017" / "02" / "graphique-en-tete" / "index.html")
-    assert len(article.select(".ts-chart")) == 5
-    assert any("plotly-basic" in tag["data-plotly"] for tag in article.find_all(attrs={"data-plotly": True}))
-    assert "Lecture\u00a0: 1\u00a0min" in article.get_text()  # 210 words: charts are not counted as reading
+    article = (out / "2017" / "02" / "graphique-en-tete" / "index.html").read_text(encoding="utf-8")
+    assert article.count('class="ts-chart"') == 5 and "plotly-basic" in article
+    assert "Lecture\u00a0: 1\u00a0min" in article  # 210 words: charts are not counted as reading
+    # No Summary: the page is described by its first chart's sentence; listings keep the text.
+    first_sentence = re.search(r'<p class="ts-chart__description" id="[^"]+">([^<]+)</p>', article)[1]
+    assert first_sentence.startswith("Abonnés YouTube\u00a0: de 20\u202f000 le 1er sept. 2016 à au moins 145\u202f000")
+    meta = dict(re.findall(r'<meta (?:name|property)="([^"]+)" content="([^"]*)">', article))
+    assert meta["description"] == meta["og:description"] == meta["twitter:description"] == html_unescape(first_sentence)
+    assert "Un texte assez long" not in meta["description"]

@@ -27,6 +27,22 @@ KINDS = ("total", "period")
 
 METRIC_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
+# What the data page writes in its own folder, where each metric also gets a page at <id>/:
+# a metric with one of these ids would overwrite it, or be overwritten.
+RESERVED_FOLDERS = {
+    "donnees": "its downloads",
+    "graphique": "the charts' own pages",
+    "index": "the page itself",
+}
+RESERVED_FILES = {
+    "index.html": "the page itself",
+    "nouveaux-chiffres.atom.xml": "the feed of new figures",
+}
+RESERVED_IDS = {
+    **RESERVED_FOLDERS,
+    **{name + suffix: what for name, what in RESERVED_FILES.items() for suffix in ("", ".gz", ".br")},
+}
+
 
 def parse_catalogue(data: bytes, path: str, problems: Problems) -> tuple[dict[str, Metric], set[str]]:
     """Return the valid metrics of `stats/metrics.yaml` in file order, and the ids of broken ones (in `problems`)."""
@@ -61,7 +77,11 @@ def parse_metric(entry: YEntry, path: str) -> Metric:
 
 
 def check_metric_id(entry: YEntry, path: str) -> None:
-    """Refuse a metric id that is not lowercase letters, digits, '.', '_' or '-'."""
+    """Refuse a metric id that is not lowercase letters, digits, '.', '_' or '-', or that the data page uses."""
+    if entry.key in RESERVED_IDS:
+        raise fail(path, entry, f"metric id {quote(entry.key)} is taken: the data page keeps "
+                   f"{RESERVED_IDS[entry.key]} there, where the metric's page would go",
+                   f"choose another id, like {quote('site.' + entry.key)}")
     if METRIC_ID.fullmatch(entry.key):
         return
     lower = entry.key.lower()

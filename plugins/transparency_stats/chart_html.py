@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from html import escape as html_escape
 from urllib.parse import urlsplit
 
@@ -14,6 +15,7 @@ from french.typography import typeset
 from .figure import build_figure, figure_json
 from .model import ChartSpec, Metric, Observation, Snapshot
 from .selection import ChartSelection
+from .sentence import chart_sentence
 
 CHART_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
 
@@ -129,8 +131,38 @@ def data_table(spec: ChartSpec, title: str, metrics: list[Metric], observations:
     return Markup(f"<table><caption>{caption}</caption>{head}<tbody>{''.join(rows)}</tbody></table>")
 
 
-def render_chart(selection: ChartSelection, chart_id: str, csv_url: str) -> str:
-    """Return the chart's <figure>: plot container, figure JSON, data table and sources."""
+def description_id(chart_id: str) -> str:
+    """Return the HTML id of a chart's sentence, which the plot names as its description."""
+    return f"{chart_id}-description"
+
+
+def description_html(sentence: str, chart_id: str) -> Markup:
+    """Return the chart's sentence as a visible paragraph: read with or without JavaScript, in feeds too."""
+    return Markup('<p class="ts-chart__description" id="{}">{}</p>').format(description_id(chart_id), sentence)
+
+
+def metric_links_html(metrics: list[Metric], metric_urls: Mapping[str, str] | None) -> Markup:
+    """Return "Tous les chiffres : A, B et C." linking each metric that has a page, or nothing."""
+    links = [Markup('<a href="{}">{}</a>').format(metric_urls[m.id], m.label) for m in metrics
+             if metric_urls and m.id in metric_urls and is_site_url(metric_urls[m.id])]
+    if not links:
+        return Markup("")
+    listed = Markup(", ").join(links[:-1]) + Markup(" et ") + links[-1] if len(links) > 1 else links[0]
+    return Markup("Tous les chiffres{}: {}. ").format(NBSP, listed)
+
+
+def render_chart(
+    selection: ChartSelection,
+    chart_id: str,
+    csv_url: str,
+    metric_urls: Mapping[str, str] | None = None,
+    sentence: str | None = None,
+) -> str:
+    """Return the chart's <figure>: plot container, its sentence, figure JSON, data table, sources.
+
+    `metric_urls` maps metric ids to their pages: the caption links each metric of the chart there.
+    `sentence` is the chart's sentence when the caller already wrote it (`sentence.chart_sentence`).
+    """
     if not CHART_ID.match(chart_id):
         raise ValueError(f"chart id must be letters, digits, '-', '_' or '.': {chart_id!r}")
     spec, metrics, observations = selection.spec, list(selection.metrics), list(selection.observations)
@@ -144,20 +176,25 @@ def render_chart(selection: ChartSelection, chart_id: str, csv_url: str) -> str:
     return Markup(
         '<figure class="ts-chart" id="{id}">\n'
         '<p class="ts-chart__title" id="{id}-title">{title}</p>\n'
-        '<div class="ts-chart__plot" data-figure="{id}-data" role="group" aria-label="{label}">'
+        '<div class="ts-chart__plot" data-figure="{id}-data" role="group" aria-label="{label}"'
+        ' aria-describedby="{description_id}">'
         '<p class="ts-chart__fallback">{fallback}</p></div>\n'
+        "{description}\n"
         '<script type="application/json" id="{id}-data">{json}</script>\n'
         '<details class="ts-chart__data"><summary>Les chiffres du graphique</summary>\n{table}\n</details>\n'
-        "<figcaption>{caption}{sources} {download}</figcaption>\n"
+        "<figcaption>{caption}{sources} {metric_links}{download}</figcaption>\n"
         "</figure>\n"
     ).format(
         id=chart_id,
         title=typeset(title),
         label=f"{title} — {PLOT_LABEL}",  # an attribute: left as typed
         fallback=FALLBACK,
+        description_id=description_id(chart_id),
+        description=description_html(sentence if sentence is not None else chart_sentence(selection), chart_id),
         json=Markup(figure_json(build_figure(selection))),
         table=data_table(spec, title, metrics, observations),
         caption=caption,
         sources=sources_html(snapshots_used(observations)),
+        metric_links=metric_links_html(metrics, metric_urls),
         download=download,
     )

@@ -9,6 +9,7 @@ from .errors import Problems, StatsError
 from .model import StatsData
 from .placeholders import split_placeholders
 from .selection import select
+from .sentence import chart_sentence
 
 
 def fill_placeholders(
@@ -19,12 +20,15 @@ def fill_placeholders(
     csv_dir: str,
     csv_url: str,
     downloads: dict[str, str],
+    metric_urls: dict[str, str] | None = None,
+    descriptions: list[str] | None = None,
 ) -> str:
     """Return the HTML with each placeholder replaced by its rendered chart.
 
     `chart_prefix` makes ids unique on the site (e.g. "graphique-reseaux-1");
     the chart's CSV is registered in `downloads` under `csv_dir` and linked
-    through `csv_url`.
+    through `csv_url`; captions link each metric to its page in `metric_urls`;
+    each chart's sentence is appended to `descriptions`, in order.
     """
     pieces = []
     problems = Problems()
@@ -41,6 +45,9 @@ def fill_placeholders(
             name = f"{chart_prefix}-{piece['index'] + 1}"
             selection = select(spec, stats)
             downloads[f"{csv_dir}/{name}.csv"] = observations_csv(stats, selection.observations)
-            pieces.append(render_chart(selection, name, f"{csv_url}/{name}.csv"))
+            sentence = chart_sentence(selection)
+            pieces.append(render_chart(selection, name, f"{csv_url}/{name}.csv", metric_urls, sentence))
+            if descriptions is not None:
+                descriptions.append(sentence)
     problems.raise_any()
     return "".join(pieces)

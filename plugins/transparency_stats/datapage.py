@@ -1,6 +1,7 @@
-"""What the public data page shows: a view of every metric, grouped by platform (no Pelican, no HTML).
+"""What the public data pages show: the overview of every metric by platform, and each metric's own page (no Pelican).
 
-The theme's `transparency.html` template turns these views into the page.
+The theme's `transparency.html` template turns these views into the overview,
+`transparency_metric.html` into one page per metric, at `<page url>/<metric id>/`.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from french import NBSP, format_date, format_number, format_period, format_value, is_whole_month
+from french import NBSP, format_date, format_number, format_period, format_value
 
 from .chart_html import render_chart
+from .sparkline import sparkline_svg
 from .model import ChartSpec, Correction, Metric, Observation, Snapshot, StatsData
 from .selection import latest_observation, select
+from .sentence import BOUND_WORDS, chart_sentence, comparable, when_phrase
 
 NO_PLATFORM = "Autres"
 
@@ -48,14 +51,17 @@ class CorrectionView:
 
 @dataclass(frozen=True)
 class MetricView:
-    """What the data page shows of one metric."""
+    """What the data pages show of one metric: a row of the overview, and its own page."""
 
     metric: Metric
-    anchor: str
+    anchor: str  # the overview row's HTML id
+    url: str  # the metric's own page
     latest: str
     latest_when: str
     change: str | None
-    chart: Markup
+    sentence: str  # the chart's sentence: the page's description, the sparkline's text alternative
+    sparkline: Markup  # empty for a lone figure
+    chart: Markup | None  # None for a lone figure: the page shows the figure itself
     csv_url: str
     figures: tuple[FigureRow, ...]
 
@@ -67,18 +73,6 @@ def observation_when(observation: Observation) -> str:
     return format_period(observation.start, observation.end)
 
 
-BOUND_WORDS = {"exact": "", "at_least": "au moins ", "about": "environ "}
-
-
-def when_phrase(observation: Observation) -> str:
-    """Say when a figure was read: "le 30 nov. 2016", "en novembre 2016", "sur 1–23 déc. 2016"."""
-    if observation.start == observation.end:
-        return f"le {format_date(observation.end)}"
-    if is_whole_month(observation.start, observation.end):
-        return f"en {format_period(observation.start, observation.end)}"
-    return f"sur {format_period(observation.start, observation.end)}"
-
-
 def describe_change(previous: Observation, latest: Observation) -> str:
     """Describe the change between two figures of a metric, saying only what the bounds let us know.
 
@@ -88,9 +82,7 @@ def describe_change(previous: Observation, latest: Observation) -> str:
     over periods of different lengths (a whole month, then 23 days) are not
     compared: the previous figure is given instead.
     """
-    if (previous.end - previous.start) != (latest.end - latest.start) and not (
-        is_whole_month(previous.start, previous.end) and is_whole_month(latest.start, latest.end)
-    ):
+    if not comparable(previous, latest):
         return f"Chiffre précédent{NBSP}: {format_value(previous.value)} ({observation_when(previous)})"
     since = f"depuis {observation_when(previous)} ({format_value(previous.value)})"
     delta = latest.value.amount - previous.value.amount
@@ -140,8 +132,18 @@ def figure_rows(figures: tuple[Observation, ...]) -> tuple[FigureRow, ...]:
     )
 
 
+def metric_page_url(base_url: str, metric_id: str) -> str:
+    """Return the URL of a metric's own page: `/transparence/youtube.subscribers/`."""
+    return f"{base_url}/{metric_id}/"
+
+
+def metric_page_urls(stats: StatsData, base_url: str) -> dict[str, str]:
+    """Return the page URL of every metric that has a page (one with figures), for chart captions."""
+    return {m: metric_page_url(base_url, m) for m in stats.metrics if stats.observations.get(m)}
+
+
 def metric_view(metric: Metric, stats: StatsData, base_url: str) -> MetricView | None:
-    """Build the data page's view of one metric, or None when it has no figures."""
+    """Build the data pages' view of one metric, or None when it has no figures (and no page)."""
     figures = stats.observations.get(metric.id, ())
     if not figures:
         return None
@@ -149,13 +151,18 @@ def metric_view(metric: Metric, stats: StatsData, base_url: str) -> MetricView |
     previous = latest_observation(o for o in figures if o.end < latest.end)
     csv_url = f"{base_url}/donnees/metriques/{metric.id}.csv"
     selection = select(metric_chart_spec(metric, len(figures)), stats)
+    sentence = chart_sentence(selection)
+    chart = render_chart(selection, "donnees-" + metric.id, csv_url, sentence=sentence) if len(figures) > 1 else None
     return MetricView(
         metric=metric,
         anchor=metric_anchor(metric.id),
+        url=metric_page_url(base_url, metric.id),
         latest=format_value(latest.value),
         latest_when=observation_when(latest),
         change=describe_change(previous, latest) if previous else None,
-        chart=Markup(render_chart(selection, "donnees-" + metric.id, csv_url)),
+        sentence=sentence,
+        sparkline=sparkline_svg(figures, sentence),
+        chart=Markup(chart) if chart else None,
         csv_url=csv_url,
         figures=figure_rows(figures),
     )

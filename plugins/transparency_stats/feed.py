@@ -9,8 +9,16 @@ from markupsafe import Markup
 
 from french import NBSP, format_date, format_value
 
-from .datapage import correction_anchor, observation_when, snapshot_anchor
-from .model import StatsData
+from .datapage import correction_anchor, metric_page_url, observation_when, snapshot_anchor
+from .model import Observation, StatsData
+
+
+def figure_item(stats: StatsData, o: Observation, base_url: str) -> Markup:
+    """Return one figure of an entry, its metric linked to the metric's page."""
+    return Markup('<li><a href="{}">{}</a>{}: {} ({})</li>').format(
+        metric_page_url(base_url, o.metric), stats.metrics[o.metric].label, NBSP, format_value(o.value),
+        observation_when(o),
+    )
 
 
 def snapshot_feed(stats: StatsData, base_url: str, title: str) -> Atom1Feed:
@@ -22,12 +30,10 @@ def snapshot_feed(stats: StatsData, base_url: str, title: str) -> Atom1Feed:
         language="fr",
         feed_guid=f"{base_url}/",
     )
-    by_snapshot: dict[str, list[str]] = {}  # one pass over the figures, not one per snapshot
+    by_snapshot: dict[str, list[Markup]] = {}  # one pass over the figures, not one per snapshot
     for metric_id in stats.metrics:
         for o in stats.observations.get(metric_id, ()):
-            by_snapshot.setdefault(o.snapshot.filename, []).append(
-                f"{stats.metrics[o.metric].label}{NBSP}: {format_value(o.value)} ({observation_when(o)})"
-            )
+            by_snapshot.setdefault(o.snapshot.filename, []).append(figure_item(stats, o, base_url))
     entries = []  # (day, order, item): a snapshot's figures, then its corrections
     for snapshot in stats.snapshots:  # already sorted by (date, file name)
         figures = by_snapshot.get(snapshot.filename)
@@ -35,7 +41,7 @@ def snapshot_feed(stats: StatsData, base_url: str, title: str) -> Atom1Feed:
             entries.append((snapshot.date, {
                 "title": f"Chiffres du {format_date(snapshot.date)} — {snapshot.source}",
                 "link": f"{base_url}/#{snapshot_anchor(snapshot)}",
-                "description": "<ul>" + "".join(f"<li>{Markup.escape(f)}</li>" for f in figures) + "</ul>",
+                "description": "<ul>" + "".join(figures) + "</ul>",
                 "unique_id": f"urn:sha256:{snapshot.sha256}",
             }))
     for correction in stats.corrections:

@@ -1,7 +1,8 @@
-"""The Pelican generator that writes the data page, its downloads and the feed of new figures."""
+"""The Pelican generator that writes the data page, one page per metric, the downloads and the feed of new figures."""
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -15,9 +16,11 @@ from .feed import snapshot_feed
 from .settings import page_dir, page_url, setting
 from .state import build_state
 
+logger = logging.getLogger(__name__)
+
 
 class TransparencyPageGenerator(Generator):
-    """Write the data page, the downloads and the feed of new figures."""
+    """Write the data page, the metric pages, the downloads and the feed of new figures."""
 
     def generate_context(self):
         """Make sure the stats are loaded for this build."""
@@ -47,21 +50,47 @@ class TransparencyPageGenerator(Generator):
         target.parent.mkdir(parents=True, exist_ok=True)
         with open(target, "w", encoding="utf-8") as handle:
             feed.write(handle, "utf-8")
+        groups = platform_groups(stats, base_url)
+        shared = {
+            "relative_urls": self.settings.get("RELATIVE_URLS", False),
+            "data_page_url": f"{base_url}/",
+            "downloads_url": f"{base_url}/donnees",
+            "feed_url": f"{self.settings.get('SITEURL', '')}/{feed_name}",
+            "format_date": format_date,
+        }
         writer.write_file(
             f"{folder}/index.html",
             self.get_template(setting(self.settings, "TRANSPARENCY_STATS_PAGE_TEMPLATE")),
             self.context,
-            relative_urls=self.settings.get("RELATIVE_URLS", False),
             transparency_page=True,
-            has_charts=True,
-            groups=platform_groups(stats, base_url),
+            has_charts=False,
+            groups=groups,
             corrections=correction_views(stats),
             snapshots=stats.snapshots[::-1],
             snapshot_anchor=snapshot_anchor,
-            downloads_url=f"{base_url}/donnees",
-            feed_url=f"{self.settings.get('SITEURL', '')}/{feed_name}",
-            format_date=format_date,
+            **shared,
         )
+        self.write_metric_pages(groups, folder, writer, shared)
+
+    def write_metric_pages(self, groups, folder, writer, shared):
+        """Write one page per metric with figures, at <folder>/<metric id>/."""
+        template = self.get_template(setting(self.settings, "TRANSPARENCY_STATS_METRIC_TEMPLATE"))
+        feed = setting(self.settings, "TRANSPARENCY_STATS_FEED")
+        for platform, views in groups:
+            for view in views:
+                if view.metric.id == feed:  # the catalogue refuses the default feed name; a custom one is seen here
+                    logger.error("stats/metrics.yaml:%d:1: metric id '%s' is taken: the data page writes its feed"
+                                 " there (TRANSPARENCY_STATS_FEED) — choose another id", view.metric.line, feed)
+                    continue
+                writer.write_file(
+                    f"{folder}/{view.metric.id}/index.html",
+                    template,
+                    self.context,
+                    has_charts=view.chart is not None,
+                    platform=platform,
+                    view=view,
+                    **shared,
+                )
 
 
 def write_bytes(path: Path, data: bytes) -> None:

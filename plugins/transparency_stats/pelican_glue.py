@@ -9,6 +9,7 @@ from pelican import signals
 from pelican.utils import truncate_html_words
 
 from . import charts
+from .datapage import metric_page_urls
 from .errors import StatsError
 from .files import display_path
 from .generator import TransparencyPageGenerator
@@ -36,14 +37,21 @@ def initialize(pelican):
 
 
 def fill_content_charts(content, state: BuildState, kind: str) -> None:
-    """Render the charts of one article or page, and keep its summary chart-free."""
+    """Render the charts of one article or page, and keep its summary chart-free.
+
+    A post without a `Summary:` header of its own gets `chart_description`, its first
+    chart's sentence, which the theme uses as the page's description (the
+    summary, for listings and feeds, stays the start of its text).
+    """
     source = getattr(content, "_transparency_source", None)
     if source is None:
         source = content._transparency_source = content._content
     content.has_charts = has_placeholders(source)
+    content.chart_description = None
     if not content.has_charts:
         return
     settings = content.settings
+    own_summary = "summary" in content.metadata
     # The text without its charts: for reading time, and for summaries, which
     # Pelican truncates by words and could cut a chart in half.
     content.chartless_content = content._update_content(strip_placeholders(source), content.get_siteurl())
@@ -54,6 +62,7 @@ def fill_content_charts(content, state: BuildState, kind: str) -> None:
     if state.stats is None:
         return  # the load error is already reported
     folder = page_dir(settings)
+    descriptions = []
     try:
         content._content = charts.fill_placeholders(
             source,
@@ -64,10 +73,15 @@ def fill_content_charts(content, state: BuildState, kind: str) -> None:
             csv_dir=f"{folder}/donnees/graphiques",
             csv_url=f"{page_url(settings)}/donnees/graphiques",
             downloads=state.downloads,
+            metric_urls=metric_page_urls(state.stats, page_url(settings)),
+            descriptions=descriptions,
         )
     except StatsError as error:
         for problem in error.errors:
             logger.error("%s", problem)
+        return
+    if descriptions and not own_summary:
+        content.chart_description = descriptions[0]
 
 
 def fill_article_charts(generator):

@@ -6,6 +6,8 @@ DEFAULTS = {
     # URL (and folder) of the public data page; downloads live under it.
     "TRANSPARENCY_STATS_PAGE_URL": "transparence/",
     "TRANSPARENCY_STATS_PAGE_TEMPLATE": "transparency",
+    # Template of each metric's own page, written at <page url>/<metric id>/.
+    "TRANSPARENCY_STATS_METRIC_TEMPLATE": "transparency_metric",
     # Atom feed of new figures, relative to the page's folder.
     "TRANSPARENCY_STATS_FEED": "nouveaux-chiffres.atom.xml",
     # When set, a JSON file of the plugin's own time per phase (load, markdown, charts,

@@ -272,3 +272,38 @@ def test_other_download_urls_are_dropped(url):
 def test_a_chart_id_that_is_not_a_plain_name_is_refused(chart_id):
     with pytest.raises(ValueError):
         render_chart(chart("fb_fans"), figures(), chart_id, "/x.csv")
+
+
+# The chart's sentence and the links to the metrics' pages
+
+
+def test_the_plot_is_described_by_the_visible_sentence_of_its_figures():
+    from transparency_stats.sentence import chart_sentence
+
+    spec, stats = chart("fb_fans", "tw_followers"), figures()
+    figure = render(spec, stats).find("figure", id="graphique-1")
+    plot = figure.find("div", **{"data-figure": "graphique-1-data"})
+    description = figure.find("p", id=plot.attrs["aria-describedby"])
+    assert description.attrs["class"] == "ts-chart__description"
+    assert description.text() == chart_sentence(select(spec, stats))
+    assert description.text().startswith(f"Abonnés Facebook{NBSP}: de 100{NNBSP}000 le 5 janv. 2017 à ")
+    assert description.parent is figure and description not in plot.iter()  # shown without JavaScript too
+
+
+def test_the_caption_links_each_metric_to_its_page_in_chart_order():
+    urls = {"fb_fans": "/transparence/fb_fans/", "tw_followers": "/transparence/tw_followers/"}
+    spec, stats = chart("tw_followers", "fb_fans"), figures()
+    caption = parse(chart_html.render_chart(select(spec, stats), "g", "/d.csv", urls)).find("figcaption")
+    links = [(a.attrs["href"], a.text()) for a in caption.find_all("a") if "download" not in a.attrs]
+    assert links[-2:] == [("/transparence/tw_followers/", "Abonnés Twitter"),
+                          ("/transparence/fb_fans/", "Abonnés Facebook")]
+    assert f"Tous les chiffres{NBSP}: Abonnés Twitter et Abonnés Facebook." in caption.text()
+
+
+def test_metrics_without_a_page_or_with_an_odd_url_are_not_linked():
+    spec, stats = chart("fb_fans", "tw_followers"), figures()
+    for urls in (None, {}, {"fb_fans": "javascript:alert(1)"}):
+        html = chart_html.render_chart(select(spec, stats), "g", "/d.csv", urls)
+        assert "Tous les chiffres" not in html and "javascript:" not in html
+    html = chart_html.render_chart(select(spec, stats), "g", "/d.csv", {"tw_followers": "/t/"})
+    assert f"Tous les chiffres{NBSP}: " in html and html.count('href="/t/"') == 1

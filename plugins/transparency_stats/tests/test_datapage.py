@@ -112,8 +112,10 @@ def test_metric_ids_differing_by_a_dot_and_a_dash_get_different_html_ids():
     from transparency_stats.model import Metric
 
     dotted, dashed = Metric("a.b", "Dotted", "total"), Metric("a-b", "Dashed", "total")
-    stats = stats_data([dotted, dashed], [observation("a.b", D(2017, 1, 5), 1), observation("a-b", D(2017, 1, 5), 2)])
+    figures = [observation(m, D(2017, month, 5), month) for m in ("a.b", "a-b") for month in (1, 2)]
+    stats = stats_data([dotted, dashed], figures)
     (_, views), = platform_groups(stats, "/transparence")
     assert len({view.anchor for view in views}) == 2
+    assert [view.url for view in views] == ["/transparence/a.b/", "/transparence/a-b/"]
     chart_ids = [re.search(r'<figure class="ts-chart" id="([^"]+)"', str(view.chart))[1] for view in views]
     assert len(set(chart_ids)) == 2, chart_ids

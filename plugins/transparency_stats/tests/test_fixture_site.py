@@ -20,6 +20,8 @@ PROJECT = HERE.parents[2]
 COMPARED = [
     "2016/12/croissance/index.html",
     "transparence/index.html",
+    "transparence/video.subscribers/index.html",
+    "transparence/signups.new/index.html",
     "transparence/donnees/observations.csv",
     "transparence/donnees/observations.json",
     "transparence/donnees/metriques/video.subscribers.csv",
@@ -116,3 +118,24 @@ def test_the_plugins_defaults_reach_the_templates(tmp_path):
     Pelican(settings).run()
     assert (tmp_path / "transparence" / "index.html").is_file()
     assert 'href="/transparence/"' in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_metric_id_equal_to_a_custom_feed_name_is_reported_not_overwritten(tmp_path, caplog):
+    """The catalogue refuses the default feed name as a metric id; a feed renamed in the settings is checked here."""
+    settings = read_settings(
+        str(PROJECT / "pelicanconf.py"),
+        override={
+            "PATH": str(FIXTURE / "content"),
+            "OUTPUT_PATH": str(tmp_path),
+            "TRANSPARENCY_STATS_PATH": str(FIXTURE / "stats"),
+            "TRANSPARENCY_STATS_FEED": "signups.new",
+            "CACHE_CONTENT": False,
+            "LOAD_CONTENT_CACHE": False,
+        },
+    )
+    Pelican(settings).run()
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert errors == ["stats/metrics.yaml:8:1: metric id 'signups.new' is taken: the data page writes its feed there"
+                      " (TRANSPARENCY_STATS_FEED) — choose another id"]
+    assert (tmp_path / "transparence" / "signups.new").is_file()  # the feed, not a page over it
+    assert (tmp_path / "transparence" / "video.subscribers" / "index.html").is_file()

@@ -715,3 +715,20 @@ def test_subfolders_are_not_read(make_stats):
     (stats / "snapshots" / "old").mkdir()
     (stats / "snapshots" / "old" / "x.yaml").write_text("broken: [")
     assert len(load_stats(stats).snapshots) == 1
+
+
+@pytest.mark.parametrize("key", ["donnees", "graphique", "index", "index.html", "nouveaux-chiffres.atom.xml",
+                                 "index.html.gz"])
+def test_a_metric_id_the_data_page_uses_is_refused(make_stats, key):
+    """Each metric's page is <data page>/<id>/: an id naming the page's own folders or files would collide."""
+    error = error_of(make_stats({}, metrics=f"ok:\n  label: A\n  kind: total\n{key}:\n  label: B\n  kind: total\n"))
+    assert (error.path, error.line, error.column) == ("stats/metrics.yaml", 4, 1)
+    assert str(error).startswith(f"stats/metrics.yaml:4:1: metric id '{key}' is taken: the data page keeps ")
+    assert str(error).endswith(f"where the metric's page would go — choose another id, like 'site.{key}'")
+    assert len(str(error).splitlines()) == 1
+
+
+@pytest.mark.parametrize("key", ["donnees.site", "graphiques", "index.x", "site.index"])
+def test_metric_ids_near_the_reserved_ones_are_fine(make_stats, key):
+    stats = load_stats(make_stats({}, metrics=f"{key}:\n  label: B\n  kind: total\n"))
+    assert list(stats.metrics) == [key]
