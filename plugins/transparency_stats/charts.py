@@ -6,6 +6,7 @@ from . import chartspec
 from .chart_html import render_chart
 from .downloads import observations_csv
 from .errors import Problems, StatsError
+from .media import ChartRegistry, Page
 from .model import StatsData
 from .placeholders import split_placeholders
 from .selection import select
@@ -19,12 +20,15 @@ def fill_placeholders(
     csv_dir: str,
     csv_url: str,
     downloads: dict[str, str],
+    charts: ChartRegistry | None = None,
+    page: Page | None = None,
 ) -> str:
     """Return the HTML with each placeholder replaced by its rendered chart.
 
     `chart_prefix` makes ids unique on the site (e.g. "graphique-reseaux-1");
     the chart's CSV is registered in `downloads` under `csv_dir` and linked
-    through `csv_url`.
+    through `csv_url`. With `charts` and `page`, each chart is recorded as shown on
+    that page (for its embed page and images) and links to them.
     """
     pieces = []
     problems = Problems()
@@ -41,6 +45,8 @@ def fill_placeholders(
             name = f"{chart_prefix}-{piece['index'] + 1}"
             selection = select(spec, stats)
             downloads[f"{csv_dir}/{name}.csv"] = observations_csv(stats, selection.observations)
-            pieces.append(render_chart(selection, name, f"{csv_url}/{name}.csv"))
+            chart_csv = f"{csv_url}/{name}.csv"
+            media = charts.add(name, selection, page, chart_csv) if charts is not None and page else None
+            pieces.append(render_chart(selection, name, chart_csv, media))
     problems.raise_any()
     return "".join(pieces)

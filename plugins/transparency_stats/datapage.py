@@ -13,10 +13,12 @@ from markupsafe import Markup
 from french import NBSP, format_date, format_number, format_period, format_value, is_whole_month
 
 from .chart_html import render_chart
+from .media import ChartRegistry, Page
 from .model import ChartSpec, Correction, Metric, Observation, Snapshot, StatsData
 from .selection import latest_observation, select
 
 NO_PLATFORM = "Autres"
+TITLE = f"Transparence{NBSP}: nos chiffres d'audience"
 
 
 @dataclass(frozen=True)
@@ -140,8 +142,10 @@ def figure_rows(figures: tuple[Observation, ...]) -> tuple[FigureRow, ...]:
     )
 
 
-def metric_view(metric: Metric, stats: StatsData, base_url: str) -> MetricView | None:
-    """Build the data page's view of one metric, or None when it has no figures."""
+def metric_view(
+    metric: Metric, stats: StatsData, base_url: str, charts: ChartRegistry | None = None
+) -> MetricView | None:
+    """Build the data page's view of one metric, or None when it has no figures (its chart recorded in `charts`)."""
     figures = stats.observations.get(metric.id, ())
     if not figures:
         return None
@@ -149,23 +153,27 @@ def metric_view(metric: Metric, stats: StatsData, base_url: str) -> MetricView |
     previous = latest_observation(o for o in figures if o.end < latest.end)
     csv_url = f"{base_url}/donnees/metriques/{metric.id}.csv"
     selection = select(metric_chart_spec(metric, len(figures)), stats)
+    chart_id = "donnees-" + metric.id
+    media = charts.add(chart_id, selection, Page(f"{base_url}/", TITLE), csv_url) if charts is not None else None
     return MetricView(
         metric=metric,
         anchor=metric_anchor(metric.id),
         latest=format_value(latest.value),
         latest_when=observation_when(latest),
         change=describe_change(previous, latest) if previous else None,
-        chart=Markup(render_chart(selection, "donnees-" + metric.id, csv_url)),
+        chart=Markup(render_chart(selection, chart_id, csv_url, media)),
         csv_url=csv_url,
         figures=figure_rows(figures),
     )
 
 
-def platform_groups(stats: StatsData, base_url: str) -> list[tuple[str, list[MetricView]]]:
+def platform_groups(
+    stats: StatsData, base_url: str, charts: ChartRegistry | None = None
+) -> list[tuple[str, list[MetricView]]]:
     """Group metric views by platform, in catalogue order."""
     groups: dict[str, list[MetricView]] = {}
     for metric in stats.metrics.values():
-        view = metric_view(metric, stats, base_url)
+        view = metric_view(metric, stats, base_url, charts)
         if view is not None:
             groups.setdefault(metric.platform or NO_PLATFORM, []).append(view)
     return list(groups.items())

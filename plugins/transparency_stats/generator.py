@@ -47,6 +47,7 @@ class TransparencyPageGenerator(Generator):
         target.parent.mkdir(parents=True, exist_ok=True)
         with open(target, "w", encoding="utf-8") as handle:
             feed.write(handle, "utf-8")
+        groups = platform_groups(stats, base_url, state.charts)
         writer.write_file(
             f"{folder}/index.html",
             self.get_template(setting(self.settings, "TRANSPARENCY_STATS_PAGE_TEMPLATE")),
@@ -54,7 +55,8 @@ class TransparencyPageGenerator(Generator):
             relative_urls=self.settings.get("RELATIVE_URLS", False),
             transparency_page=True,
             has_charts=True,
-            groups=platform_groups(stats, base_url),
+            groups=groups,
+            share_card=data_page_card(state.charts, base_url),
             corrections=correction_views(stats),
             snapshots=stats.snapshots[::-1],
             snapshot_anchor=snapshot_anchor,
@@ -62,6 +64,12 @@ class TransparencyPageGenerator(Generator):
             feed_url=f"{self.settings.get('SITEURL', '')}/{feed_name}",
             format_date=format_date,
         )
+
+
+def data_page_card(charts, base_url: str):
+    """Return the data page's share card: its first chart's (None without images)."""
+    shown = charts.of_page(f"{base_url}/") if charts is not None else []
+    return charts.share_card(shown[0].chart_id) if shown else None
 
 
 def write_bytes(path: Path, data: bytes) -> None:

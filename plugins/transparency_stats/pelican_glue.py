@@ -8,11 +8,12 @@ import os
 from pelican import signals
 from pelican.utils import truncate_html_words
 
-from . import charts
+from . import charts, media_glue
 from .errors import StatsError
 from .files import display_path
 from .generator import TransparencyPageGenerator
 from .markdown_ext import ChartExtension
+from .media import Page
 from .placeholders import has_placeholders, strip_placeholders
 from .settings import apply_defaults, page_dir, page_url, setting
 from .state import BuildState, build_state
@@ -64,6 +65,8 @@ def fill_content_charts(content, state: BuildState, kind: str) -> None:
             csv_dir=f"{folder}/donnees/graphiques",
             csv_url=f"{page_url(settings)}/donnees/graphiques",
             downloads=state.downloads,
+            charts=state.charts,
+            page=Page(f"{settings.get('SITEURL', '')}/{content.url}", content.title),
         )
     except StatsError as error:
         for problem in error.errors:
@@ -107,3 +110,4 @@ def register():
     signals.page_generator_finalized.connect(fill_page_charts)
     signals.get_generators.connect(add_data_page_generator)
     signals.finalized.connect(write_timings)
+    media_glue.register()  # after the chart filling above: its handlers read the charts it records
