@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from french import NBSP
+
 from .chart_html import data_table, snapshots_used, sources_html
 from .media import ShownChart
 from .placeholders import split_placeholders
@@ -19,7 +21,7 @@ def feed_chart_html(chart: ShownChart) -> Markup:
     if picture is not None:
         width, height = picture.wide
         shown = Markup('<a href="{}"><img src="{}" width="{}" height="{}" alt="{}"></a>').format(
-            link, picture.wide_url, width, height, f"Graphique : {title}"
+            link, picture.wide_url, width, height, f"Graphique{NBSP}: {title}"
         )
     else:
         shown = data_table(spec, title, metrics, observations)

@@ -86,8 +86,9 @@ def page_figure(figure: dict, width: int, theme: Theme) -> dict:
         for attribute in ("gridcolor", "linecolor", "zerolinecolor"):
             set_path(layout, f"{axis}.{attribute}", theme.grid)
     data = []
-    for trace in result.get("data", []):
+    for index, trace in enumerate(result.get("data", [])):
         trace = {**trace, "name": literal(trace.get("name"))} if "name" in trace else dict(trace)
+        trace["uid"] = f"trace{index}"  # plotly.js names a trace's patterns after its uid, random unless given
         if trace.get("orientation") == "h" and isinstance(trace.get("y"), list):
             trace["y"] = [wrap(literal(label), 12 if width < 480 else 24) for label in trace["y"]]
         if trace.get("type") == "bar":
