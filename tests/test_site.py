@@ -40,6 +40,8 @@ class Page(HTMLParser):
         for name in ("href", "src"):
             if attributes.get(name):
                 self.links.append((tag, attributes[name]))
+        if attributes.get("srcset"):  # one URL each here: the chart images
+            self.links.append((tag, attributes["srcset"]))
         if tag == "meta":
             key = attributes.get("property") or attributes.get("name")
             if key:
@@ -115,7 +117,7 @@ def test_seo_meta_and_canonical(publish_site):
     assert canonical == [url]
     assert page.meta["og:url"] == url
     assert page.meta["og:type"] == "article"
-    assert page.meta["twitter:card"] == "summary"
+    assert page.meta["twitter:card"] == "summary_large_image"  # its share card: tests/test_chart_images.py
     assert page.meta["description"].startswith("Soutiens, abonnés, vues")
     assert page.meta["og:description"] == page.meta["description"]
 
