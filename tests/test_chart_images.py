@@ -49,7 +49,9 @@ def test_the_demo_post_shares_a_card_of_its_first_chart(publish_site):
     assert meta["og:image"] == f"{SITE_URL}/transparence/graphique/{first}/carte.png"
     assert (int(meta["og:image:width"]), int(meta["og:image:height"])) == CARD_SIZE
     assert png_size(local_file(publish_site, meta["og:image"])) == CARD_SIZE
-    assert meta["og:image:alt"].startswith("Graphique\u00a0: Nouveaux soutiens") and "Chiffres au" in meta["og:image:alt"]
+    assert (
+        meta["og:image:alt"].startswith("Graphique\u00a0: Nouveaux soutiens") and "Chiffres au" in meta["og:image:alt"]
+    )
 
 
 def test_the_data_page_has_a_card_and_pages_without_charts_the_sites(publish_site):
@@ -155,7 +157,7 @@ def test_the_caption_offers_the_embed_code(publish_site):
     page = read_page(article_path(publish_site, DEMO_POST))
     first = chart_ids(page)[0]
     text = article_path(publish_site, DEMO_POST).read_text(encoding="utf-8")
-    code = f'&lt;iframe src=&#34;{SITE_URL}/transparence/graphique/{first}/&#34;'
+    code = f"&lt;iframe src=&#34;{SITE_URL}/transparence/graphique/{first}/&#34;"
     assert code in text
     assert "<summary>Intégrer</summary>" in text
 
@@ -164,8 +166,11 @@ def test_the_caption_offers_the_embed_code(publish_site):
 
 
 def digests(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def cache_state(folder: Path) -> dict[str, int]:
@@ -189,8 +194,14 @@ def test_two_warm_builds_give_the_cold_builds_bytes_and_draw_nothing(tmp_path):
 
 
 def run_task(project: Path, *task: str, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "invoke", *task], cwd=project, capture_output=True, text=True,
-                          timeout=600, env={**os.environ, **env})
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", *task],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **env},
+    )
 
 
 @pytest.mark.slow
@@ -204,8 +215,10 @@ def test_without_chromium_build_says_so_once_and_preview_and_publish_refuse(tmp_
     post = (project / "output" / "2017" / "01" / "reseaux-et-mouvements" / "index.html").read_text(encoding="utf-8")
     assert "ts-chart__image" not in post and "ts-chart__fallback" in post  # plotly.js draws them, as before
     assert 'property="og:image"' not in post and 'content="summary"' in post
-    assert (project / "output" / "transparence" / "graphique" / "graphique-reseaux-et-mouvements-1" / "index.html").is_file()
-    assert not list((project / "output").rglob("*.svg"))
+    assert (
+        project / "output" / "transparence" / "graphique" / "graphique-reseaux-et-mouvements-1" / "index.html"
+    ).is_file()
+    assert not list((project / "output" / "transparence").rglob("*.svg"))
     before = digests(project / "output")
     for task in (["preview"], ["publish", "--dry-run"]):
         refused = run_task(project, *task, env=no_browser)
@@ -219,19 +232,29 @@ def test_a_chart_chromium_cannot_draw_fails_the_build_naming_it(tmp_path):
     project = copy_project(tmp_path / "site")
     vendor = project / "theme" / "static" / "vendor" / "plotly-basic.min.js"
     # A plotly.js that loads, then cannot draw the YouTube subscribers: every image of them fails.
-    vendor.write_text(vendor.read_text(encoding="utf-8") + "\nconst realToImage = window.Plotly.toImage;\n"
-                      "window.Plotly.toImage = (figure, options) => JSON.stringify(figure.data).includes('Abonnés YouTube')"
-                      " ? Promise.reject(new Error('cannot draw this one')) : realToImage(figure, options);\n",
-                      encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "tools.sitebuild", "pelicanconf.py", "output"], cwd=project,
-                            capture_output=True, text=True, timeout=600)
+    vendor.write_text(
+        vendor.read_text(encoding="utf-8") + "\nconst realToImage = window.Plotly.toImage;\n"
+        "window.Plotly.toImage = (figure, options) => JSON.stringify(figure.data).includes('Abonnés YouTube')"
+        " ? Promise.reject(new Error('cannot draw this one')) : realToImage(figure, options);\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.sitebuild", "pelicanconf.py", "output"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     problems = [line for line in result.stderr.splitlines() if "could not be drawn" in line]
     assert problems, result.stderr
     for line in problems:
-        assert re.match(r"^(content/posts/[\w.-]+\.md|stats/metrics\.yaml):\d+:1: this chart could not be drawn as an "
-                        r"image \(Error 525: cannot draw this one\) — ", line), line
+        assert re.match(
+            r"^(content/posts/[\w.-]+\.md|stats/metrics\.yaml):\d+:1: this chart could not be drawn as an "
+            r"image \(Error 525: cannot draw this one\) — ",
+            line,
+        ), line
     assert any(line.startswith("stats/metrics.yaml:") for line in problems)
     assert any(line.startswith("content/posts/2017-01-05-reseaux-et-mouvements.md:") for line in problems)
     assert not (project / "output").exists()
@@ -257,8 +280,14 @@ def test_the_test_server_sends_readme_nginx_headers():
     embeds = block[block.index(f"location {static_server.EMBED_PREFIX} ") :]
     assert embeds.split("}")[0].count(static_server.ALLOW_FRAMING) == 1
     assert static_server.headers_for("/2017/01/x/")["Content-Security-Policy"] == static_server.REFUSE_FRAMING
-    assert static_server.headers_for("/transparence/graphique/x/")["Content-Security-Policy"] == static_server.ALLOW_FRAMING
-    assert static_server.headers_for("/transparence/graphique/x/graphique.svg")["Content-Security-Policy"] == static_server.SVG_POLICY
+    assert (
+        static_server.headers_for("/transparence/graphique/x/")["Content-Security-Policy"]
+        == static_server.ALLOW_FRAMING
+    )
+    assert (
+        static_server.headers_for("/transparence/graphique/x/graphique.svg")["Content-Security-Policy"]
+        == static_server.SVG_POLICY
+    )
     assert "immutable" in static_server.headers_for("/theme/images/favicon.1234567890.svg")["Cache-Control"]
 
 
@@ -271,11 +300,12 @@ def test_another_site_can_frame_an_embed_page_but_no_other_page(dev_site, serve,
     with serving(dev_site) as site:
         host = tmp_path / "host"
         host.mkdir()
+        frames = {"embed": f"transparence/graphique/{chart}/", "post": "2017/01/reseaux-et-mouvements/",
+                  "data": "transparence/"}
         (host / "index.html").write_text(
             '<!DOCTYPE html><html lang="fr"><title>Un autre site</title>'
-            f'<iframe id="embed" title="graphique" src="{site}/transparence/graphique/{chart}/" width="600" height="560"></iframe>'
-            f'<iframe id="post" title="article" src="{site}/2017/01/reseaux-et-mouvements/" width="600" height="400"></iframe>'
-            f'<iframe id="data" title="données" src="{site}/transparence/" width="600" height="400"></iframe>',
+            + "".join(f'<iframe id="{name}" title="{name}" src="{site}/{path}" width="600" height="500"></iframe>'
+                      for name, path in frames.items()),
             encoding="utf-8",
         )
         other_site = serve(host).replace("127.0.0.1", "localhost")  # another host and port: another site
@@ -286,8 +316,8 @@ def test_another_site_can_frame_an_embed_page_but_no_other_page(dev_site, serve,
             embed.locator(".ts-chart__image img").wait_for()
             assert embed.locator(f"#{chart}").count() == 1
             assert embed.locator(".ts-chart__image img").evaluate("img => img.complete && img.naturalWidth") > 0
-            urls = {frame.name or frame.url: frame.url for frame in page.page.frames}
-            blocked = [url for url in urls.values() if url.startswith("chrome-error://")]
+            urls = [frame.url for frame in page.page.frames]
+            blocked = [url for url in urls if url.startswith("chrome-error://")]
             assert len(blocked) == 2, urls  # the post and the data page refused to be framed
             refusals = [text for kind, text in page.console if "frame-ancestors 'none'" in text]
             assert len(refusals) == 2, page.console
@@ -410,10 +440,17 @@ def test_a_tap_draws_the_chart_on_a_phone(opened, site_url):
     assert page.problems() == []
 
 
-CANVAS = """img => { const c = document.createElement("canvas"); c.width = img.naturalWidth; c.height = img.naturalHeight;
-  const x = c.getContext("2d"); x.drawImage(img, 0, 0); const d = x.getImageData(0, 0, c.width, c.height).data;
-  let light = 0; for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 128 && d[i] + d[i + 1] + d[i + 2] > 600) light++;
-  return light; }"""
+# Counts the image's opaque pixels that are near white (the dark scheme's text) and near black (the light one's).
+CANVAS = """img => { const c = document.createElement("canvas");
+  c.width = img.naturalWidth; c.height = img.naturalHeight; const x = c.getContext("2d");
+  x.drawImage(img, 0, 0); const d = x.getImageData(0, 0, c.width, c.height).data;
+  let light = 0, dark = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    if (d[i + 3] < 128) continue;
+    const sum = d[i] + d[i + 1] + d[i + 2];
+    if (sum > 700) light++; else if (sum < 150) dark++;
+  }
+  return { light, dark }; }"""
 
 
 @pytest.mark.browser
@@ -421,17 +458,18 @@ def test_images_follow_the_readers_colour_scheme_and_draw_under_the_strict_polic
     from campaign_site.plugin import CONTENT_SECURITY_POLICY
 
     strict = serve(dev_site, {"Content-Security-Policy": CONTENT_SECURITY_POLICY})  # even on the SVG files
-    light_pixels = {}
+    pixels = {}
     for scheme in ("light", "dark"):
         page = opened(color_scheme=scheme)
         page.goto(strict + DEMO_PATH)
         page.settle()
         image = page.page.locator(".ts-chart__image img").first
         assert image.evaluate("img => img.complete && img.naturalWidth") > 0
-        light_pixels[scheme] = image.evaluate(CANVAS)
+        pixels[scheme] = image.evaluate(CANVAS)
         assert page.csp_violations() == [] and page.problems() == []
-    # Light text and grid in the dark: many more light pixels (the background stays transparent).
-    assert light_pixels["dark"] > 5 * max(light_pixels["light"], 1), light_pixels
+    # Dark text in the light scheme, light text in the dark one (the background stays transparent).
+    assert pixels["light"]["dark"] > 5 * max(pixels["dark"]["dark"], 1), pixels
+    assert pixels["dark"]["light"] > 5 * max(pixels["light"]["light"], 1), pixels
 
 
 @pytest.mark.browser
@@ -444,8 +482,12 @@ def test_axe_finds_no_serious_violation_before_any_chart_is_drawn(opened, site_u
         page.goto(site_url + path)
         page.page.add_script_tag(path=str(AXE))
         results = page.page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-        serious = [f"{v['id']}: {v['help']} — {n['target']}" for v in results["violations"]
-                   if v["impact"] in ("serious", "critical") for n in v["nodes"]]
+        serious = [
+            f"{v['id']}: {v['help']} — {n['target']}"
+            for v in results["violations"]
+            if v["impact"] in ("serious", "critical")
+            for n in v["nodes"]
+        ]
         assert serious == [], f"{path}: {serious}"
 
 
@@ -462,7 +504,10 @@ def test_lighthouse_mobile_scores_of_the_demo_post_and_the_data_page(tmp_path):
     for name, scores in results.items():
         assert scores.categories["performance"] >= 95, (name, scores)
         assert {k: v for k, v in scores.categories.items() if k != "performance"} == {
-            "accessibility": 100, "best-practices": 100, "seo": 100}, (name, scores)
+            "accessibility": 100,
+            "best-practices": 100,
+            "seo": 100,
+        }, (name, scores)
         assert scores.cumulative_layout_shift == 0, (name, scores)
 
 

@@ -50,18 +50,30 @@ def count_output(output: Path) -> tuple[int, int]:
     return charts, images
 
 
-def measure(settings: Path = ROOT / "pelicanconf.py", overrides: dict | None = None, runs: int = 3,
-            work: Path | None = None, log=print) -> ImageCosts:
+def measure(
+    settings: Path = ROOT / "pelicanconf.py",
+    overrides: dict | None = None,
+    runs: int = 3,
+    work: Path | None = None,
+    log=print,
+) -> ImageCosts:
     """Build without images, warm and cold, `runs` times each, interleaved; return the medians."""
     with tempfile.TemporaryDirectory(prefix="image-budget-", dir=work) as folder:
         folder = Path(folder)
-        base = {**(overrides or {}), "LOAD_CONTENT_CACHE": False, "CACHE_CONTENT": False,
-                "CACHE_PATH": str(folder / "pelican-cache")}
+        base = {
+            **(overrides or {}),
+            "LOAD_CONTENT_CACHE": False,
+            "CACHE_CONTENT": False,
+            "CACHE_PATH": str(folder / "pelican-cache"),
+        }
         warm_cache = folder / "images-warm"
 
         def build(name: str, images: bool, cache: Path) -> float:
-            settings_overrides = {**base, "TRANSPARENCY_STATS_IMAGES": images,
-                                  "TRANSPARENCY_STATS_IMAGE_CACHE": str(cache)}
+            settings_overrides = {
+                **base,
+                "TRANSPARENCY_STATS_IMAGES": images,
+                "TRANSPARENCY_STATS_IMAGE_CACHE": str(cache),
+            }
             return sitebuild.build(settings, folder / name, overrides=settings_overrides)
 
         build("prime", True, warm_cache)  # fills the warm cache

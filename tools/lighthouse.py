@@ -66,7 +66,11 @@ def run(url: str, report: Path) -> Scores:
     if not LIGHTHOUSE.exists():
         raise LighthouseFailed("node_modules/.bin/lighthouse is missing — run `npm ci --ignore-scripts`")
     command = [
-        str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
+        str(LIGHTHOUSE),
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={report}",
         f"--only-categories={','.join(CATEGORIES)}",
         "--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking",
     ]

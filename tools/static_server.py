@@ -19,7 +19,7 @@ from campaign_site.plugin import CONTENT_SECURITY_POLICY
 EMBED_PREFIX = "/transparence/graphique/"
 REFUSE_FRAMING = f"{CONTENT_SECURITY_POLICY}; frame-ancestors 'none'"
 ALLOW_FRAMING = f"{CONTENT_SECURITY_POLICY}; frame-ancestors *"
-SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 ENCODINGS = ((".br", "br"), (".gz", "gzip"))  # preferred first, as brotli_static then gzip_static
 TYPES = {".csv": "text/csv; charset=utf-8", ".xml": "application/xml; charset=utf-8", ".svg": "image/svg+xml"}
 

@@ -125,21 +125,41 @@ def shorten(text: str, width: int) -> str:
 def text_annotation(text: str, x: float, y: float, size: int, color: str, **extra) -> dict:
     """Return a paper-anchored annotation of literal text."""
     return {
-        "text": text, "x": x, "y": y, "xref": "paper", "yref": "paper", "showarrow": False,
-        "font": {"size": size, "color": color}, "align": "left", **extra,
+        "text": text,
+        "x": x,
+        "y": y,
+        "xref": "paper",
+        "yref": "paper",
+        "showarrow": False,
+        "font": {"size": size, "color": color},
+        "align": "left",
+        **extra,
     }
 
 
 def card_layout(theme: Theme, top: int, bottom: int) -> dict:
     """Return the frame every card shares: white, the site's font, margins for the text around the chart."""
     return {
-        "width": CARD_WIDTH, "height": CARD_HEIGHT, "autosize": False,
-        "paper_bgcolor": CARD_BACKGROUND, "plot_bgcolor": CARD_BACKGROUND,
+        "width": CARD_WIDTH,
+        "height": CARD_HEIGHT,
+        "autosize": False,
+        "paper_bgcolor": CARD_BACKGROUND,
+        "plot_bgcolor": CARD_BACKGROUND,
         "font": {"family": theme.font, "color": theme.fg, "size": 22},
         "margin": {"l": 56, "r": 56, "t": top, "b": bottom},
-        "shapes": [{"type": "rect", "xref": "paper", "yref": "paper", "x0": -0.047, "x1": 1.047,
-                    "y0": 1 + (top - 14) / (CARD_HEIGHT - top - bottom), "y1": 1 + top / (CARD_HEIGHT - top - bottom),
-                    "fillcolor": CARD_ACCENT, "line": {"width": 0}}],
+        "shapes": [
+            {
+                "type": "rect",
+                "xref": "paper",
+                "yref": "paper",
+                "x0": -0.047,
+                "x1": 1.047,
+                "y0": 1 + (top - 14) / (CARD_HEIGHT - top - bottom),
+                "y1": 1 + top / (CARD_HEIGHT - top - bottom),
+                "fillcolor": CARD_ACCENT,
+                "line": {"width": 0},
+            }
+        ],
     }
 
 
@@ -154,17 +174,32 @@ def card_figure(figure: dict, title: str, source_line: str, site_name: str, them
     layout = {**card["layout"], **card_layout(theme, top, bottom)}
     layout.pop("legend", None)
     if legend:
-        layout["legend"] = {"orientation": "h", "x": 0, "xanchor": "left", "y": -48 / height, "yanchor": "top",
-                            "font": {"size": 20}}
+        layout["legend"] = {
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": -48 / height,
+            "yanchor": "top",
+            "font": {"size": 20},
+        }
     for axis in ("xaxis", "yaxis"):
         layout[axis] = {**layout.get(axis, {}), "tickfont": {"size": 20}}
     layout["annotations"] = [
-        text_annotation(f"<b>{title_text}</b>", 0, 1 + (top - 26) / height, 36, theme.fg,
-                        xanchor="left", yanchor="top"),
-        text_annotation(literal(shorten(source_line, SOURCE_LINE)), 0, -(bottom - 66) / height, 18, CARD_MUTED,
-                        xanchor="left", yanchor="top"),
-        text_annotation(f"<b>{literal(site_name)}</b>", 0, -(bottom - 40) / height, 18, CARD_ACCENT,
-                        xanchor="left", yanchor="top"),
+        text_annotation(
+            f"<b>{title_text}</b>", 0, 1 + (top - 26) / height, 36, theme.fg, xanchor="left", yanchor="top"
+        ),
+        text_annotation(
+            literal(shorten(source_line, SOURCE_LINE)),
+            0,
+            -(bottom - 66) / height,
+            18,
+            CARD_MUTED,
+            xanchor="left",
+            yanchor="top",
+        ),
+        text_annotation(
+            f"<b>{literal(site_name)}</b>", 0, -(bottom - 40) / height, 18, CARD_ACCENT, xanchor="left", yanchor="top"
+        ),
     ]
     card["layout"] = layout
     return card
@@ -176,8 +211,9 @@ def site_card_figure(site_name: str, description: str, theme: Theme) -> dict:
     layout["xaxis"] = {"visible": False, "range": [0, 1], "fixedrange": True}
     layout["yaxis"] = {"visible": False, "range": [0, 1], "fixedrange": True}
     layout["annotations"] = [
-        text_annotation(f"<b>{lines(literal(site_name), 34, 3)}</b>", 0, 0.95, 48, theme.fg,
-                        xanchor="left", yanchor="top"),
+        text_annotation(
+            f"<b>{lines(literal(site_name), 34, 3)}</b>", 0, 0.95, 48, theme.fg, xanchor="left", yanchor="top"
+        ),
         text_annotation(lines(literal(description), 60, 4), 0, 0.35, 26, CARD_MUTED, xanchor="left", yanchor="top"),
     ]
     return {"data": [], "layout": layout}

@@ -179,7 +179,8 @@ class Progress:
     def __init__(self, total: int, enabled: bool):
         self.bar = None
         if enabled and total:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress, TimeRemainingColumn
+            from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
+            from rich.progress import Progress as RichProgress
 
             self.bar = RichProgress(
                 "Drawing chart images", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True
@@ -198,7 +199,9 @@ class Progress:
             self.bar.stop()
 
 
-async def draw_in_session(exporter: Exporter, drawings: list[Drawing], progress: Progress) -> list[bytes | BaseException]:
+async def draw_in_session(
+    exporter: Exporter, drawings: list[Drawing], progress: Progress
+) -> list[bytes | BaseException]:
     """Draw every drawing in one Chromium session; return each image's bytes or its error."""
     import kaleido
 
@@ -206,7 +209,8 @@ async def draw_in_session(exporter: Exporter, drawings: list[Drawing], progress:
         setup = Path(folder) / "setup.js"
         setup.write_text(exporter.setup, encoding="utf-8")
         page = kaleido.PageGenerator(
-            plotly=str(exporter.plotly_js), mathjax=False,
+            plotly=str(exporter.plotly_js),
+            mathjax=False,
             others=[(str(exporter.locale_js), "utf-8"), (str(setup), "utf-8")],
         )
         return await draw_with_page(exporter, page, drawings, progress)
@@ -304,7 +308,7 @@ def draw_all(
     images: dict[int, bytes] = {}
     keys = [exporter.key(d) for d in drawings]
     missing: dict[str, Drawing] = {}  # one drawing per key: the same image twice is drawn once
-    for index, (drawing, key) in enumerate(zip(drawings, keys)):
+    for index, (drawing, key) in enumerate(zip(drawings, keys, strict=True)):
         data = cache.get(key, drawing.format)
         if data is None:
             missing.setdefault(key, drawing)
@@ -323,11 +327,16 @@ def draw_all(
         report.draw_seconds = time.perf_counter() - started
         failures = []
         drawn: dict[str, bytes] = {}
-        for key, drawing, result in zip(missing, todo, results):
+        for key, drawing, result in zip(missing, todo, results, strict=True):
             if isinstance(result, BaseException):
                 failures.append(
-                    StatsError(drawing.path, drawing.line, 1, f"this chart could not be drawn as an image "
-                               f"({exporter_message(result)})", "check the chart block; the build drew no image of it")
+                    StatsError(
+                        drawing.path,
+                        drawing.line,
+                        1,
+                        f"this chart could not be drawn as an image ({exporter_message(result)})",
+                        "check the chart block; the build drew no image of it",
+                    )
                 )
             else:
                 cache.put(key, drawing.format, result)

@@ -136,20 +136,45 @@ class ChartRegistry:
             figure = build_figure(chart.selection)
             spec = chart.selection.spec
             for name, (width, height), suffix in (("graphique.svg", WIDE, ""), ("graphique-etroit.svg", NARROW, "-n")):
-                result.append(Drawing(
-                    f"{chart.folder}/{name}", page_figure(figure, width, theme), width, height, "svg",
-                    f"{chart.chart_id}{suffix}-", spec.path, spec.line, style,
-                ))
+                result.append(
+                    Drawing(
+                        f"{chart.folder}/{name}",
+                        page_figure(figure, width, theme),
+                        width,
+                        height,
+                        "svg",
+                        f"{chart.chart_id}{suffix}-",
+                        spec.path,
+                        spec.line,
+                        style,
+                    )
+                )
             if chart.card:
                 card = card_figure(figure, chart.title, source_line(chart.selection), self.site_name, theme)
-                result.append(Drawing(
-                    f"{chart.folder}/carte.png", card, CARD_WIDTH, CARD_HEIGHT, "png", chart.chart_id, spec.path,
-                    spec.line,
-                ))
-        result.append(Drawing(
-            f"{self.folder}/{SITE_CARD}", site_card_figure(self.site_name, self.site_description, theme),
-            CARD_WIDTH, CARD_HEIGHT, "png", "site", "pelicanconf.py", 1,
-        ))
+                result.append(
+                    Drawing(
+                        f"{chart.folder}/carte.png",
+                        card,
+                        CARD_WIDTH,
+                        CARD_HEIGHT,
+                        "png",
+                        chart.chart_id,
+                        spec.path,
+                        spec.line,
+                    )
+                )
+        result.append(
+            Drawing(
+                f"{self.folder}/{SITE_CARD}",
+                site_card_figure(self.site_name, self.site_description, theme),
+                CARD_WIDTH,
+                CARD_HEIGHT,
+                "png",
+                "site",
+                "pelicanconf.py",
+                1,
+            )
+        )
         return result
 
 

@@ -126,14 +126,24 @@ class ChartMediaGenerator(Generator):
         if not drawings:
             return
         theme_static = Path(self.settings["THEME"]) / "static" / "vendor"
-        exporter = Exporter(theme_static / "plotly-basic.min.js", theme_static / "plotly-locale-fr.js",
-                            plotly_setup(), self.settings.get(BROWSER_KEY))
-        folder = setting(self.settings, "TRANSPARENCY_STATS_IMAGE_CACHE") or Path(self.settings["CACHE_PATH"]) / "chart-images"
+        exporter = Exporter(
+            theme_static / "plotly-basic.min.js",
+            theme_static / "plotly-locale-fr.js",
+            plotly_setup(),
+            self.settings.get(BROWSER_KEY),
+        )
+        folder = (
+            setting(self.settings, "TRANSPARENCY_STATS_IMAGE_CACHE")
+            or Path(self.settings["CACHE_PATH"]) / "chart-images"
+        )
         try:
             draw_all(drawings, exporter, ImageCache(Path(folder)), Path(self.output_path))
         except BrowserFailed as error:
-            logger.error("%s", f"chromium: cannot draw the chart images ({error}) — check that {exporter.browser} "
-                         "starts (chromium --headless --version), or set BROWSER_PATH")
+            logger.error(
+                "%s",
+                f"chromium: cannot draw the chart images ({error}) — check that {exporter.browser} "
+                "starts (chromium --headless --version), or set BROWSER_PATH",
+            )
         except Exception as error:  # noqa: BLE001 (a StatsError or StatsErrors: each problem on its line)
             for problem in getattr(error, "errors", [error]):
                 logger.error("%s", problem)

@@ -37,13 +37,28 @@ PROJECT = Path(__file__).resolve().parents[3]
 VENDOR = PROJECT / "theme" / "static" / "vendor"
 THEME = Theme(fg="#1d1d1f", grid="#e2e2e6", dark_fg="#ececef", dark_grid="#34343a", font="system-ui, sans-serif")
 BAR = {
-    "data": [{"type": "bar", "name": "A <b>&", "x": ["août 2016", "sept. 2016"], "y": [3720, 8754],
-              "text": ["3 720", "≥ 8 754"], "marker": {"color": "#b3261e", "pattern": {"shape": ["", "/"]}}}],
+    "data": [
+        {
+            "type": "bar",
+            "name": "A <b>&",
+            "x": ["août 2016", "sept. 2016"],
+            "y": [3720, 8754],
+            "text": ["3 720", "≥ 8 754"],
+            "marker": {"color": "#b3261e", "pattern": {"shape": ["", "/"]}},
+        }
+    ],
     "layout": {"autosize": True, "separators": ",\u202f", "showlegend": False, "yaxis": {"rangemode": "tozero"}},
 }
 LINE = {
-    "data": [{"type": "scatter", "mode": "lines+markers", "name": "B", "x": ["2016-09-30", "2016-12-23"],
-              "y": [20000, 145000]}],
+    "data": [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": "B",
+            "x": ["2016-09-30", "2016-12-23"],
+            "y": [20000, 145000],
+        }
+    ],
     "layout": {"autosize": True, "xaxis": {"type": "date"}},
 }
 
@@ -52,9 +67,18 @@ def exporter() -> Exporter:
     return Exporter(VENDOR / "plotly-basic.min.js", VENDOR / "plotly-locale-fr.js", plotly_setup(), find_browser())
 
 
-def drawing(figure=BAR, target="a/graphique.svg", fmt="svg", token="chart-1-", line=7, width=640, height=320):
-    return Drawing(target, page_figure(figure, width, THEME), width, height, fmt, token, "content/posts/p.md", line,
-                   dark_style(THEME))
+def drawing(figure=BAR, target="a/graphique.svg", fmt="svg", ids="chart-1-", line=7, width=640, height=320):
+    return Drawing(
+        target,
+        page_figure(figure, width, THEME),
+        width,
+        height,
+        fmt,
+        ids,
+        "content/posts/p.md",
+        line,
+        dark_style(THEME),
+    )
 
 
 # --- The figures ------------------------------------------------------------------------------
@@ -71,8 +95,10 @@ def test_page_figure_themes_a_copy_and_names_every_trace():
 
 
 def test_narrow_images_wrap_long_bar_labels_as_charts_js_does():
-    latest = {"data": [{"type": "bar", "orientation": "h", "y": ["Abonnés de la chaîne YouTube principale"],
-                        "x": [145000]}], "layout": {}}
+    latest = {
+        "data": [{"type": "bar", "orientation": "h", "y": ["Abonnés de la chaîne YouTube principale"], "x": [145000]}],
+        "layout": {},
+    }
     assert page_figure(latest, 360, THEME)["data"][0]["y"] == ["Abonnés de<br>la chaîne<br>YouTube<br>principale"]
     assert page_figure(latest, 640, THEME)["data"][0]["y"] == ["Abonnés de la chaîne<br>YouTube principale"]
 
@@ -115,7 +141,9 @@ def test_stable_ids_replace_the_random_uid_in_ids_and_references_only():
 
 def test_the_dark_style_goes_first_inside_the_svg():
     result = with_style(SVG, dark_style(THEME))
-    assert result.startswith('<svg class="main-svg" xmlns="http://www.w3.org/2000/svg" width="10" height="10"><style>@media')
+    assert result.startswith(
+        '<svg class="main-svg" xmlns="http://www.w3.org/2000/svg" width="10" height="10"><style>@media'
+    )
     assert "prefers-color-scheme: dark" in result and THEME.dark_fg in result
 
 
@@ -130,14 +158,17 @@ class FakeExporter:
 
     def __call__(self, exporter, drawings, progress):
         self.calls.append([d.target for d in drawings])
-        return [f"<svg><defs id=\"defs-abc123\"/>{d.target}</svg>".encode() for d in drawings]
+        return [f'<svg><defs id="defs-abc123"/>{d.target}</svg>'.encode() for d in drawings]
 
 
 def test_a_warm_cache_draws_nothing_and_the_same_image_is_drawn_once(tmp_path):
     fake = FakeExporter()
     cache = ImageCache(tmp_path / "cache")
-    drawings = [drawing(target="a/one.svg", token="a-"), drawing(target="b/one.svg", token="b-"),
-                drawing(LINE, target="c/two.svg", token="c-")]
+    drawings = [
+        drawing(target="a/one.svg", ids="a-"),
+        drawing(target="b/one.svg", ids="b-"),
+        drawing(LINE, target="c/two.svg", ids="c-"),
+    ]
     first = draw_all(drawings, exporter(), cache, tmp_path / "out", progress=False, draw=fake)
     assert fake.calls == [["a/one.svg", "c/two.svg"]]  # a/ and b/ are the same figure: drawn once
     assert (first.drawn, first.cached, first.written) == (2, 0, 3)
@@ -157,7 +188,7 @@ def test_the_cache_key_follows_everything_that_draws(tmp_path):
     assert key != base.key(drawing(LINE))
     assert key != base.key(drawing(width=360))
     assert key != base.key(drawing(fmt="png"))
-    assert key == base.key(drawing(target="elsewhere.svg", token="other-"))  # same picture, other place
+    assert key == base.key(drawing(target="elsewhere.svg", ids="other-"))  # same picture, other place
     other_js = tmp_path / "plotly.js"
     other_js.write_text("window.Plotly = {};")
     assert key != Exporter(other_js, VENDOR / "plotly-locale-fr.js", plotly_setup()).key(drawing())
@@ -191,9 +222,11 @@ needs_chromium = pytest.mark.skipif(find_browser() is None, reason="no Chromium:
 @needs_chromium
 @pytest.mark.browser
 def test_kaleido_draws_the_same_bytes_twice_cold_with_french_dates_and_stable_ids(tmp_path):
-    drawings = [drawing(target="a/graphique.svg", token="graphique-a-1-"),
-                drawing(LINE, target="a/ligne.svg", token="graphique-a-2-"),
-                drawing(target="a/carte.png", fmt="png", width=CARD_WIDTH, height=CARD_HEIGHT)]
+    drawings = [
+        drawing(target="a/graphique.svg", ids="graphique-a-1-"),
+        drawing(LINE, target="a/ligne.svg", ids="graphique-a-2-"),
+        drawing(target="a/carte.png", fmt="png", width=CARD_WIDTH, height=CARD_HEIGHT),
+    ]
     started = time.perf_counter()
     first = draw_all(drawings, exporter(), ImageCache(tmp_path / "one"), tmp_path / "out1", progress=False)
     seconds = time.perf_counter() - started
@@ -217,13 +250,21 @@ def test_kaleido_draws_the_same_bytes_twice_cold_with_french_dates_and_stable_id
 def test_a_chart_plotly_js_cannot_draw_fails_with_its_location_and_the_exporters_message(tmp_path):
     broken = tmp_path / "plotly.js"  # a plotly.js that loads, then cannot draw this one figure
     real = (VENDOR / "plotly-basic.min.js").read_text(encoding="utf-8")
-    broken.write_text(real + "\nconst toImage = window.Plotly.toImage;\nwindow.Plotly.toImage = (figure, options) =>"
-                      " figure.data[0].name === 'B' ? Promise.reject(new Error('this figure cannot be drawn'))"
-                      " : toImage(figure, options);\n", encoding="utf-8")
+    broken.write_text(
+        real + "\nconst toImage = window.Plotly.toImage;\nwindow.Plotly.toImage = (figure, options) =>"
+        " figure.data[0].name === 'B' ? Promise.reject(new Error('this figure cannot be drawn'))"
+        " : toImage(figure, options);\n",
+        encoding="utf-8",
+    )
     sabotaged = Exporter(broken, VENDOR / "plotly-locale-fr.js", plotly_setup(), find_browser())
     with pytest.raises(StatsError) as caught:
-        draw_all([drawing(line=3), drawing(LINE, target="b.svg", line=9)], sabotaged, ImageCache(tmp_path / "c"),
-                 tmp_path / "out", progress=False)
+        draw_all(
+            [drawing(line=3), drawing(LINE, target="b.svg", line=9)],
+            sabotaged,
+            ImageCache(tmp_path / "c"),
+            tmp_path / "out",
+            progress=False,
+        )
     assert [str(e) for e in caught.value.errors] == [
         "content/posts/p.md:9:1: this chart could not be drawn as an image (Error 525: this figure cannot be drawn) "
         "— check the chart block; the build drew no image of it"
@@ -234,7 +275,9 @@ def test_a_browser_that_cannot_start_is_one_line(tmp_path):
     not_a_browser = tmp_path / "chromium"
     not_a_browser.write_text("#!/bin/sh\nexit 3\n")
     not_a_browser.chmod(0o755)
-    broken = Exporter(VENDOR / "plotly-basic.min.js", VENDOR / "plotly-locale-fr.js", plotly_setup(), str(not_a_browser))
+    broken = Exporter(
+        VENDOR / "plotly-basic.min.js", VENDOR / "plotly-locale-fr.js", plotly_setup(), str(not_a_browser)
+    )
     started = time.perf_counter()
     with pytest.raises(BrowserFailed) as caught:
         draw_all([drawing()], broken, ImageCache(tmp_path / "c"), tmp_path / "out", progress=False)
