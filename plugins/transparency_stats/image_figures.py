@@ -8,7 +8,6 @@ draws later look alike.
 
 from __future__ import annotations
 
-import copy
 import json
 from dataclasses import dataclass
 
@@ -67,35 +66,28 @@ def plotly_setup() -> str:
     return f"window.Plotly.setPlotConfig({json.dumps(config, ensure_ascii=False, sort_keys=True)});\n"
 
 
-def set_path(target: dict, path: str, value) -> None:
-    """Set a dotted path ("xaxis.gridcolor") inside a layout dict."""
-    keys = path.split(".")
-    node = target
-    for key in keys[:-1]:
-        node = node.setdefault(key, {})
-    node[keys[-1]] = value
-
-
 def page_figure(figure: dict, width: int, theme: Theme) -> dict:
-    """Return the chart as the page shows it at `width` pixels, light colours, before plotly.js loads."""
-    result = copy.deepcopy(figure)
-    layout = result.setdefault("layout", {})
-    set_path(layout, "font.color", theme.fg)
-    set_path(layout, "font.family", theme.font)
+    """Return the chart as the page shows it at `width` pixels, light colours, before plotly.js loads.
+
+    The figure itself is left as it is (the page's JSON is made from it): what changes is copied.
+    """
+    layout = dict(figure.get("layout", {}))
+    layout["font"] = {**layout.get("font", {}), "color": theme.fg, "family": theme.font}
     for axis in ("xaxis", "yaxis"):
-        for attribute in ("gridcolor", "linecolor", "zerolinecolor"):
-            set_path(layout, f"{axis}.{attribute}", theme.grid)
+        layout[axis] = {**layout.get(axis, {}), "gridcolor": theme.grid, "linecolor": theme.grid,
+                        "zerolinecolor": theme.grid}
     data = []
-    for index, trace in enumerate(result.get("data", [])):
-        trace = {**trace, "name": literal(trace.get("name"))} if "name" in trace else dict(trace)
+    for index, trace in enumerate(figure.get("data", [])):
+        trace = dict(trace)
+        if "name" in trace:
+            trace["name"] = literal(trace["name"])
         trace["uid"] = f"trace{index}"  # plotly.js names a trace's patterns after its uid, random unless given
         if trace.get("orientation") == "h" and isinstance(trace.get("y"), list):
             trace["y"] = [wrap(literal(label), 12 if width < 480 else 24) for label in trace["y"]]
         if trace.get("type") == "bar":
             trace["insidetextfont"] = {**trace.get("insidetextfont", {}), "color": theme.fg}
         data.append(trace)
-    result["data"] = data
-    return result
+    return {**figure, "data": data, "layout": layout}
 
 
 def dark_style(theme: Theme) -> str:

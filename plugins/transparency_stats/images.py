@@ -10,6 +10,7 @@ gives SVG files ids derived from their chart, and writes them all.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import logging
@@ -21,14 +22,16 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from .errors import StatsError
+from .errors import StatsError, StatsErrors
 
-# Bump when what is done to the exporter's output changes, so cached images are drawn again.
-DRAWING_VERSION = "2"
+# Cached images depend on this code and on image_figures.py (both hashed into every key); bump
+# this to draw everything again for another reason.
+DRAWING_VERSION = "3"
+CODE = (Path(__file__), Path(__file__).with_name("image_figures.py"))
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 INSTALL_HINT = (
     "install Chromium (Debian: sudo apt-get install chromium, or `python3 bootstrap.py build` as root) "
@@ -48,10 +51,16 @@ class BrowserFailed(Exception):
 
 @dataclass(frozen=True)
 class Drawing:
-    """One image to draw: a Plotly figure dict at a size and format, written to `target` in the output."""
+    """One image to write at `target` in the output: a Plotly figure drawn at a size and format.
+
+    `source` is everything the figure is made from (the chart's figure JSON, the recipe's
+    parameters): with the size, format, ids and style it keys the cache, so a warm build never
+    makes the figure; `make` makes it when the image must be drawn.
+    """
 
     target: str  # path in the output, with "/"
-    figure: dict
+    source: str
+    make: Callable[[], dict] = field(compare=False, repr=False)
     width: int
     height: int
     format: str  # "svg" or "png"
@@ -59,6 +68,12 @@ class Drawing:
     path: str  # the chart's source file and line, for messages
     line: int
     dark_style: str = ""  # an SVG <style> for dark mode, or ""
+
+    @classmethod
+    def of_figure(cls, target: str, figure: dict, *args, **kwargs) -> Drawing:
+        """Return the drawing of a figure given as it is."""
+        source = json.dumps(figure, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return cls(target, source, lambda: figure, *args, **kwargs)
 
 
 def find_browser() -> str | None:
@@ -73,6 +88,7 @@ def find_browser() -> str | None:
     return None
 
 
+@functools.cache
 def package_version(name: str) -> str:
     """Return an installed package's version, or "none"."""
     try:
@@ -81,34 +97,55 @@ def package_version(name: str) -> str:
         return "none"
 
 
+def file_digest(path: Path) -> bytes:
+    """Return the SHA-256 of a file, computed once per process for the same size and time (plotly.js: 1.2 MB)."""
+    stat = path.stat()
+    return _file_digest(path, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.cache
+def _file_digest(path: Path, size: int, mtime_ns: int) -> bytes:
+    return hashlib.sha256(path.read_bytes()).digest()
+
+
 class Exporter:
-    """What draws the images: plotly.js, its locale, a setup script, with the versions that go in every cache key."""
+    """What draws the images: plotly.js, its locale, a setup script, with what goes in every cache key.
+
+    The key covers plotly.js and its locale, the setup script, the plotly and kaleido versions,
+    and the code that makes figures and finishes images (image_figures.py, this file).
+    """
 
     def __init__(self, plotly_js: Path, locale_js: Path, setup: str = "", browser: str | None = None):
         self.plotly_js = Path(plotly_js).resolve()
         self.locale_js = Path(locale_js).resolve()
         self.setup = setup  # JavaScript run after plotly.js and its locale (plotly.js's global config)
         self.browser = browser
-        digest = hashlib.sha256()
-        for part in (self.plotly_js.read_bytes(), self.locale_js.read_bytes(), setup.encode("utf-8")):
-            digest.update(hashlib.sha256(part).digest())
-        self.fingerprint = "|".join(
-            (DRAWING_VERSION, digest.hexdigest(), package_version("plotly"), package_version("kaleido"))
-        )
+        digest = hashlib.sha256(DRAWING_VERSION.encode())
+        for path in (self.plotly_js, self.locale_js, *CODE):
+            digest.update(file_digest(path))
+        digest.update(hashlib.sha256(setup.encode("utf-8")).digest())
+        for package in ("plotly", "kaleido"):
+            digest.update(f"|{package}={package_version(package)}".encode())
+        self.fingerprint = digest.hexdigest()
 
     def key(self, drawing: Drawing) -> str:
-        """Return the cache key: a hash of the figure, size, format and everything that draws it."""
-        text = json.dumps(
-            [self.fingerprint, drawing.figure, drawing.width, drawing.height, drawing.format],
-            sort_keys=True,
-            separators=(",", ":"),
-            ensure_ascii=False,
-        )
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        """Return the cache key of a finished image: a hash of all that makes, draws and finishes it."""
+        digest = hashlib.sha256(self.fingerprint.encode())
+        for part in (
+            drawing.source,
+            drawing.width,
+            drawing.height,
+            drawing.format,
+            drawing.id_token,
+            drawing.dark_style,
+        ):
+            text = str(part).encode("utf-8")
+            digest.update(len(text).to_bytes(8, "big") + text)
+        return digest.hexdigest()
 
 
 class ImageCache:
-    """Images already drawn, one file per key in a folder (by default under Pelican's CACHE_PATH)."""
+    """Finished images, one file per key in a folder (by default under Pelican's CACHE_PATH)."""
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
@@ -117,12 +154,9 @@ class ImageCache:
         """Return where the image of `key` is kept."""
         return self.folder / key[:2] / f"{key}.{fmt}"
 
-    def get(self, key: str, fmt: str) -> bytes | None:
-        """Return the cached image, or None."""
-        try:
-            return self.path(key, fmt).read_bytes()
-        except OSError:
-            return None
+    def has(self, key: str, fmt: str) -> bool:
+        """Tell whether the image of `key` is kept."""
+        return self.path(key, fmt).is_file()
 
     def put(self, key: str, fmt: str, data: bytes) -> None:
         """Keep an image, atomically (another build may read the folder at the same time)."""
@@ -131,7 +165,21 @@ class ImageCache:
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         with os.fdopen(handle, "wb") as file:
             file.write(data)
+        os.chmod(temporary, 0o644)  # as published: the output links to this file
         os.replace(temporary, target)
+
+    def publish(self, key: str, fmt: str, target: Path) -> None:
+        """Put the image of `key` at `target`: a hard link (20× faster than a copy here), else a copy."""
+        source = self.path(key, fmt)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except FileExistsError:
+            target.unlink()
+            os.link(source, target)
+        except OSError:  # another file system, or links not allowed
+            shutil.copyfile(source, target)
+            os.chmod(target, 0o644)
 
 
 def stable_ids(svg: str, token: str) -> str:
@@ -230,7 +278,7 @@ async def draw_with_page(exporter: Exporter, page, drawings: list[Drawing], prog
     async def draw(drawing: Drawing) -> bytes | BaseException:
         try:
             return await session.calc_fig(
-                drawing.figure, opts={"format": drawing.format, "width": drawing.width, "height": drawing.height}
+                drawing.make(), opts={"format": drawing.format, "width": drawing.width, "height": drawing.height}
             )
         except Exception as error:  # noqa: BLE001 (reported with the chart's file and line)
             return error
@@ -300,21 +348,18 @@ def draw_all(
 ) -> DrawReport:
     """Write every drawing into `output`: from the cache, else drawn in one Chromium session.
 
-    Raises StatsError naming each chart whose drawing failed (with the exporter's message), or
-    BrowserFailed when Chromium cannot start. `draw` replaces the Chromium session (tests).
+    The cache keeps finished images (stable ids, dark-mode style): a warm build only reads and
+    writes files. Raises StatsError naming each chart whose drawing failed (with the exporter's
+    message), or BrowserFailed when Chromium cannot start. `draw` replaces the Chromium session (tests).
     """
     drawings = list(drawings)
     report = DrawReport()
-    images: dict[int, bytes] = {}
-    keys = [exporter.key(d) for d in drawings]
     missing: dict[str, Drawing] = {}  # one drawing per key: the same image twice is drawn once
-    for index, (drawing, key) in enumerate(zip(drawings, keys, strict=True)):
-        data = cache.get(key, drawing.format)
-        if data is None:
-            missing.setdefault(key, drawing)
-        else:
-            images[index] = data
-            report.cached += 1
+    keys = [exporter.key(d) for d in drawings]
+    for drawing, key in zip(drawings, keys, strict=True):
+        if key not in missing and not cache.has(key, drawing.format):
+            missing[key] = drawing
+    report.cached = len(set(keys) - set(missing))
     if missing:
         todo = list(missing.values())
         bar = Progress(len(todo), sys.stdout.isatty() if progress is None else progress)
@@ -326,7 +371,6 @@ def draw_all(
             bar.stop()
         report.draw_seconds = time.perf_counter() - started
         failures = []
-        drawn: dict[str, bytes] = {}
         for key, drawing, result in zip(missing, todo, results, strict=True):
             if isinstance(result, BaseException):
                 failures.append(
@@ -339,21 +383,12 @@ def draw_all(
                     )
                 )
             else:
-                cache.put(key, drawing.format, result)
-                drawn[key] = result
+                cache.put(key, drawing.format, finish(drawing, result))
                 report.drawn += 1
         if failures:
-            from .errors import StatsErrors
-
             raise failures[0] if len(failures) == 1 else StatsErrors(failures)
-        for index, key in enumerate(keys):
-            if index not in images:
-                images[index] = drawn[key]
-    for index, drawing in enumerate(drawings):
-        target = output / drawing.target
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(finish(drawing, images[index]))
-        os.chmod(target, 0o644)
+    for drawing, key in zip(drawings, keys, strict=True):
+        cache.publish(key, drawing.format, output / drawing.target)
         report.written += 1
     return report
 

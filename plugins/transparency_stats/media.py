@@ -8,12 +8,13 @@ embed pages to write (`shown`) and the images to draw (`drawings`), all in one g
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 from french import NBSP, NNBSP, format_date
 
 from .chart_html import chart_title, snapshots_used
 from .chart_media import NARROW, WIDE, ChartMedia, Picture
-from .figure import build_figure
+from .figure import build_figure, figure_json
 from .image_figures import CARD_HEIGHT, CARD_WIDTH, Theme, card_figure, dark_style, page_figure, site_card_figure
 from .images import Drawing
 from .selection import ChartSelection
@@ -126,7 +127,11 @@ class ChartRegistry:
         return ShareCard(self.url(f"{self.folder}/{SITE_CARD}"), f"{self.site_name}{NBSP}: {self.site_description}")
 
     def drawings(self) -> list[Drawing]:
-        """Return every image this build writes: two SVGs per chart, the cards asked for, the site card."""
+        """Return every image this build writes: two SVGs per chart, the cards asked for, the site card.
+
+        Figures are made only for images the cache lacks: each drawing carries what its figure
+        is made from (the chart's figure JSON and the recipe), and how to make it.
+        """
         if not self.draws_images:
             return []
         theme = self.theme
@@ -134,12 +139,14 @@ class ChartRegistry:
         result = []
         for chart in self.charts.values():
             figure = build_figure(chart.selection)
+            text = f"{theme!r}|{figure_json(figure)}"
             spec = chart.selection.spec
             for name, (width, height), suffix in (("graphique.svg", WIDE, ""), ("graphique-etroit.svg", NARROW, "-n")):
                 result.append(
                     Drawing(
                         f"{chart.folder}/{name}",
-                        page_figure(figure, width, theme),
+                        f"page|{text}",
+                        partial(page_figure, figure, width, theme),
                         width,
                         height,
                         "svg",
@@ -150,11 +157,12 @@ class ChartRegistry:
                     )
                 )
             if chart.card:
-                card = card_figure(figure, chart.title, source_line(chart.selection), self.site_name, theme)
+                card = (figure, chart.title, source_line(chart.selection), self.site_name, theme)
                 result.append(
                     Drawing(
                         f"{chart.folder}/carte.png",
-                        card,
+                        f"card|{card[1:4]!r}|{text}",
+                        partial(card_figure, *card),
                         CARD_WIDTH,
                         CARD_HEIGHT,
                         "png",
@@ -163,10 +171,12 @@ class ChartRegistry:
                         spec.line,
                     )
                 )
+        site = (self.site_name, self.site_description, theme)
         result.append(
             Drawing(
                 f"{self.folder}/{SITE_CARD}",
-                site_card_figure(self.site_name, self.site_description, theme),
+                f"site|{site!r}",
+                partial(site_card_figure, *site),
                 CARD_WIDTH,
                 CARD_HEIGHT,
                 "png",

@@ -13,7 +13,7 @@ from .feed_charts import charts_html, feed_html
 from .image_figures import plotly_setup
 from .images import NO_BROWSER, BrowserFailed, Exporter, ImageCache, draw_all, find_browser
 from .media import BROWSER_KEY, registry_from_settings
-from .settings import setting
+from .settings import page_url, setting
 from .state import STATE_KEY, build_state
 
 logger = logging.getLogger(__name__)
@@ -103,7 +103,7 @@ class ChartMediaGenerator(Generator):
         charts = state.charts
         if charts is None or state.stats is None:
             return
-        with state.timings.span("media"):
+        with state.timings.span("embeds"):
             template = self.get_template(setting(self.settings, "TRANSPARENCY_STATS_EMBED_TEMPLATE"))
             from .chart_html import render_chart
 
@@ -115,9 +115,10 @@ class ChartMediaGenerator(Generator):
                     relative_urls=self.settings.get("RELATIVE_URLS", False),
                     chart=chart,
                     chart_html=render_chart(chart.selection, chart.chart_id, chart.csv_url, chart.media),
-                    data_url=f"{charts.site_url}/{chart.folder.rsplit('/', 2)[0]}/",
+                    data_url=f"{page_url(self.settings)}/",
                     has_charts=True,
                 )
+        with state.timings.span("images"):
             self.draw_images(charts)
 
     def draw_images(self, charts) -> None:

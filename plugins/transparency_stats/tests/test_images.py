@@ -68,17 +68,8 @@ def exporter() -> Exporter:
 
 
 def drawing(figure=BAR, target="a/graphique.svg", fmt="svg", ids="chart-1-", line=7, width=640, height=320):
-    return Drawing(
-        target,
-        page_figure(figure, width, THEME),
-        width,
-        height,
-        fmt,
-        ids,
-        "content/posts/p.md",
-        line,
-        dark_style(THEME),
-    )
+    made = page_figure(figure, width, THEME)
+    return Drawing.of_figure(target, made, width, height, fmt, ids, "content/posts/p.md", line, dark_style(THEME))
 
 
 # --- The figures ------------------------------------------------------------------------------
@@ -161,21 +152,23 @@ class FakeExporter:
         return [f'<svg><defs id="defs-abc123"/>{d.target}</svg>'.encode() for d in drawings]
 
 
-def test_a_warm_cache_draws_nothing_and_the_same_image_is_drawn_once(tmp_path):
+def test_a_warm_cache_draws_nothing_and_each_image_is_drawn_once(tmp_path):
     fake = FakeExporter()
     cache = ImageCache(tmp_path / "cache")
     drawings = [
         drawing(target="a/one.svg", ids="a-"),
-        drawing(target="b/one.svg", ids="b-"),
+        drawing(target="a/copy.svg", ids="a-"),  # the very same image: drawn once, written twice
+        drawing(target="b/one.svg", ids="b-"),  # the same figure for another chart: ids of its own
         drawing(LINE, target="c/two.svg", ids="c-"),
     ]
     first = draw_all(drawings, exporter(), cache, tmp_path / "out", progress=False, draw=fake)
-    assert fake.calls == [["a/one.svg", "c/two.svg"]]  # a/ and b/ are the same figure: drawn once
-    assert (first.drawn, first.cached, first.written) == (2, 0, 3)
-    # The same image lands under two charts with ids of its own each.
+    assert fake.calls == [["a/one.svg", "b/one.svg", "c/two.svg"]]
+    assert (first.drawn, first.cached, first.written) == (3, 0, 4)
+    assert '<defs id="defs-a-"/>' in (tmp_path / "out" / "a" / "copy.svg").read_text()
     assert '<defs id="defs-b-"/>' in (tmp_path / "out" / "b" / "one.svg").read_text()
+    assert "prefers-color-scheme: dark" in (tmp_path / "out" / "b" / "one.svg").read_text()
     again = draw_all(drawings, exporter(), cache, tmp_path / "out2", progress=False, draw=fake)
-    assert len(fake.calls) == 1 and (again.drawn, again.cached) == (0, 3)
+    assert len(fake.calls) == 1 and (again.drawn, again.cached, again.written) == (0, 3, 4)
     assert [p.read_bytes() for p in sorted((tmp_path / "out").rglob("*.svg"))] == [
         p.read_bytes() for p in sorted((tmp_path / "out2").rglob("*.svg"))
     ]
@@ -188,7 +181,8 @@ def test_the_cache_key_follows_everything_that_draws(tmp_path):
     assert key != base.key(drawing(LINE))
     assert key != base.key(drawing(width=360))
     assert key != base.key(drawing(fmt="png"))
-    assert key == base.key(drawing(target="elsewhere.svg", ids="other-"))  # same picture, other place
+    assert key == base.key(drawing(target="elsewhere.svg"))  # the same image, written elsewhere
+    assert key != base.key(drawing(ids="other-"))  # the cache keeps finished images: ids of their own
     other_js = tmp_path / "plotly.js"
     other_js.write_text("window.Plotly = {};")
     assert key != Exporter(other_js, VENDOR / "plotly-locale-fr.js", plotly_setup()).key(drawing())
