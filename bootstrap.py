@@ -6,7 +6,8 @@ dependencies (again only when a lock file changed), then the project itself in
 editable mode (again only when pyproject.toml or its packages changed), so the
 plugins and tools/ import from anywhere; for the tests it also installs the
 pinned npm validators and Debian's Chromium and Java when they are missing and
-this user may install them. Then it hands over to `invoke TASK`.
+this user may install them; for the build tasks, Chromium (it draws the chart
+images). Then it hands over to `invoke TASK`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 DEV_TASKS = {"test", "bench", "lock"}  # tasks that need requirements-dev.lock and the test tools
+# Tasks that build the site: Chromium draws the chart images (kaleido). Publishing needs them; a
+# development build without them still builds, charts then drawn by plotly.js in the browser.
+BUILD_TASKS = {"build", "rebuild", "livereload", "preview", "publish"}
+PUBLISH_TASKS = {"preview", "publish"}
 APT_PACKAGES = {"chromium": "chromium", "java": "default-jre-headless", "npm": "npm"}
 
 
@@ -114,6 +119,27 @@ def apt_install(packages: list[str]) -> None:
     run("apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages, env=env, stdout=subprocess.DEVNULL)
 
 
+def has_chromium() -> bool:
+    """Tell whether a Chromium is there to draw the chart images (BROWSER_PATH, or on PATH)."""
+    chosen = os.environ.get("BROWSER_PATH")
+    if chosen:
+        return os.path.isfile(chosen) and os.access(chosen, os.X_OK)
+    return any(shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"))
+
+
+def ensure_chromium(task: str) -> None:
+    """Install Debian's Chromium for a build task when missing and we may; publishing cannot go without it."""
+    if has_chromium():
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        apt_install([APT_PACKAGES["chromium"]])
+    elif task in PUBLISH_TASKS:
+        sys.exit("bootstrap: missing chromium, which draws the chart images and share cards of published pages — "
+                 "install it (Debian: sudo apt-get install chromium) or set BROWSER_PATH, and run this again")
+    else:
+        say("chromium is missing: charts will have no images (Debian: sudo apt-get install chromium)")
+
+
 def ensure_test_tools() -> None:
     """Install Chromium, Java (for the Nu HTML checker) and the pinned npm validators."""
     missing = [pkg for tool, pkg in APT_PACKAGES.items() if not shutil.which(tool)]
@@ -136,6 +162,8 @@ def main(argv: list[str]) -> int:
     ensure_project_installed()
     if with_dev:
         ensure_test_tools()
+    elif argv[0] in BUILD_TASKS:
+        ensure_chromium(argv[0])
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", "VIRTUAL_ENV": str(VENV)}
     return subprocess.run([str(BIN / "invoke"), *argv], cwd=ROOT, env=env).returncode
 

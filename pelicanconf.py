@@ -124,7 +124,8 @@ PLUGINS = ["campaign_site", "transparency_stats", "pelican.plugins.sitemap"]
 
 SITEMAP = {
     "format": "xml",
-    "exclude": [r"^page/", r"/page/", r"^404\.html$", r"^robots\.txt$"],
+    # Chart embeds (transparence/graphique/<id>/) are for other sites' frames, marked noindex.
+    "exclude": [r"^page/", r"/page/", r"^404\.html$", r"^robots\.txt$", r"^transparence/graphique/"],
 }
 
 TRANSPARENCY_STATS_PATH = str(ROOT / "stats")

@@ -71,9 +71,18 @@ def livereload(c, port="8000"):
     devserver.serve(DEV_SETTINGS, OUTPUT, _port(port))
 
 
+def _require_chromium(task_name: str) -> None:
+    """Refuse to build for publishing without Chromium: published pages need their chart images and share cards."""
+    from transparency_stats.images import NO_BROWSER, find_browser
+
+    if find_browser() is None:
+        raise Exit(f"invoke {task_name}: {NO_BROWSER}; published pages need them, so nothing was built", code=1)
+
+
 @task
 def preview(c):
-    """Build with the publish settings (absolute URLs, feeds) into output/."""
+    """Build with the publish settings (absolute URLs, feeds, chart images: needs Chromium) into output/."""
+    _require_chromium("preview")
     _build(PUBLISH_SETTINGS)
 
 
@@ -121,6 +130,7 @@ def _deploy_gh_pages(branch: str, folder: Path, push: bool) -> None:
 @task(help={"dry_run": "build and check, but do not deploy"})
 def publish(c, dry_run=False):
     """Build with the publish settings and deploy to the target set in publishconf.py; never after a failed build."""
+    _require_chromium("publish")
     _build(PUBLISH_SETTINGS)  # raises Exit on failure: nothing is deployed
     if dry_run:
         print("Dry run: built output/, deployed nothing.")

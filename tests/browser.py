@@ -149,14 +149,17 @@ def chart_states(page: Page) -> list[dict]:
 def draw_all_charts(page: Page, timeout_ms: int = WAIT_MS) -> int:
     """Scroll chart by chart until every .ts-chart is drawn; return how many there are.
 
-    charts.js loads plotly.js when a chart comes near the viewport, so each chart is scrolled
-    into view and awaited. Fails naming the charts that failed or never drew.
+    A chart the build drew as an image waits for the reader: the pointer goes over it, as a
+    reader's would. A chart without an image is drawn when it comes near the viewport. Each
+    chart is scrolled into view and awaited. Fails naming the charts that failed or never drew.
     """
     charts = page.locator(".ts-chart")
     count = charts.count()
     for index in range(count):
         chart = charts.nth(index)
         chart.scroll_into_view_if_needed()
+        if chart.locator(".ts-chart__plot--image").count():
+            chart.locator(".ts-chart__plot").hover()
         chart.evaluate(
             """(chart, timeout) => new Promise((resolve) => {
                 const done = () => chart.classList.contains("ts-chart--drawn")

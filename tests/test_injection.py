@@ -182,7 +182,22 @@ def test_post_title_chart_title_caption_and_labels_are_literal_text(opened):
     # The snapshot's source is text; its URL stays inside its href.
     links = {a.text_content(): a.get_attribute("href") for a in line.locator("figcaption a").all()}
     assert links.get(SOURCE) == 'https://exemple.fr/bilan?a="><svg/onload=alert(3)>'
-    assert set(line.locator("figcaption *").evaluate_all("nodes => nodes.map(n => n.tagName)")) == {"A"}
+    # Links, and « Intégrer »: the embed code to copy, as the text of a <textarea>.
+    assert set(line.locator("figcaption *").evaluate_all("nodes => nodes.map(n => n.tagName)")) == {
+        "A", "DETAILS", "SUMMARY", "LABEL", "TEXTAREA"}
+    # Pasted on another site, the code is one <iframe> whose title is the chart's title, as text.
+    pasted = line.locator("figcaption textarea").evaluate(
+        """area => { const body = new DOMParser().parseFromString(area.value, "text/html").body;
+                     return Array.from(body.querySelectorAll("*"), (e) => [e.tagName, e.getAttribute("title")]); }"""
+    )
+    assert pasted == [["IFRAME", CHART_TEXT]]
+
+
+def test_the_embed_page_of_a_hostile_chart_shows_its_title_as_text(opened):
+    view = opened("/transparence/graphique/graphique-piege-1/").page
+    assert view.locator("h1").text_content() == CHART_TEXT
+    assert view.title().startswith(CHART_TEXT + " — ")
+    assert view.locator(".ts-chart b, img:not(.ts-chart__image img)").count() == 0
 
 
 def test_post_title_is_literal_in_the_document_title_and_its_meta(opened):

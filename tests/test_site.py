@@ -28,8 +28,10 @@ NOT_FETCHED = {"canonical", "alternate"}
 
 
 def urls(page: BeautifulSoup) -> list[tuple[str, str]]:
-    """Return (tag, url) for every href and src attribute of a page."""
-    return [(tag.name, tag[name]) for tag in page.find_all(True) for name in ("href", "src") if tag.get(name)]
+    """Return (tag, url) for every href, src and srcset attribute of a page (one URL per srcset here)."""
+    return [
+        (tag.name, tag[name]) for tag in page.find_all(True) for name in ("href", "src", "srcset") if tag.get(name)
+    ]
 
 
 def plain_text(page: BeautifulSoup) -> str:
@@ -116,7 +118,7 @@ def test_seo_meta_and_canonical(publish_site):
     assert canonical == [url]
     assert tags["og:url"] == url
     assert tags["og:type"] == "article"
-    assert tags["twitter:card"] == "summary"
+    assert tags["twitter:card"] == "summary_large_image"  # its share card: tests/test_chart_images.py
     assert tags["description"].startswith("Soutiens, abonnés, vues")
     assert tags["og:description"] == tags["description"]
 

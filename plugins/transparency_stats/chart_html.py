@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 from french import NBSP, NNBSP, format_date, format_period, format_value
 from french.typography import typeset
 
+from .chart_media import ChartMedia, Picture
 from .figure import build_figure, figure_json
 from .model import ChartSpec, Metric, Observation, Snapshot
 from .selection import ChartSelection
@@ -157,11 +158,14 @@ def render_chart(
     csv_url: str,
     metric_urls: Mapping[str, str] | None = None,
     sentence: str | None = None,
+    media: ChartMedia | None = None,
 ) -> str:
     """Return the chart's <figure>: plot container, its sentence, figure JSON, data table, sources.
 
     `metric_urls` maps metric ids to their pages: the caption links each metric of the chart there.
     `sentence` is the chart's sentence when the caller already wrote it (`sentence.chart_sentence`).
+    With `media`, the caption offers the chart's embed code, and when the build drew its
+    images the plot shows them from the first paint (plotly.js replaces them on demand).
     """
     if not CHART_ID.match(chart_id):
         raise ValueError(f"chart id must be letters, digits, '-', '_' or '.': {chart_id!r}")
@@ -173,22 +177,26 @@ def render_chart(
         if is_site_url(csv_url)
         else Markup("")
     )
+    picture = media.picture if media else None
     return Markup(
         '<figure class="ts-chart" id="{id}">\n'
         '<p class="ts-chart__title" id="{id}-title">{title}</p>\n'
-        '<div class="ts-chart__plot" data-figure="{id}-data" role="group" aria-label="{label}"'
+        '{stage}<div class="{plot_class}" data-figure="{id}-data" role="group" aria-label="{label}"'
         ' aria-describedby="{description_id}">'
-        '<p class="ts-chart__fallback">{fallback}</p></div>\n'
+        "{inside}</div>\n{explore}"
         "{description}\n"
         '<script type="application/json" id="{id}-data">{json}</script>\n'
         '<details class="ts-chart__data"><summary>Les chiffres du graphique</summary>\n{table}\n</details>\n'
-        "<figcaption>{caption}{sources} {metric_links}{download}</figcaption>\n"
+        "<figcaption>{caption}{sources} {metric_links}{download}{embed}</figcaption>\n"
         "</figure>\n"
     ).format(
         id=chart_id,
         title=typeset(title),
+        plot_class="ts-chart__plot ts-chart__plot--image" if picture else "ts-chart__plot",
         label=f"{title} — {PLOT_LABEL}",  # an attribute: left as typed
-        fallback=FALLBACK,
+        inside=picture_html(picture) if picture else Markup('<p class="ts-chart__fallback">{}</p>').format(FALLBACK),
+        stage=Markup('<div class="ts-chart__stage">') if picture else Markup(""),
+        explore=EXPLORE if picture else Markup(""),
         description_id=description_id(chart_id),
         description=description_html(sentence if sentence is not None else chart_sentence(selection), chart_id),
         json=Markup(figure_json(build_figure(selection))),
@@ -197,4 +205,38 @@ def render_chart(
         sources=sources_html(snapshots_used(observations)),
         metric_links=metric_links_html(metrics, metric_urls),
         download=download,
+        embed=embed_html(chart_id, title, media.embed_url) if media and is_site_url(media.embed_url) else Markup(""),
     )
+
+
+# Over the image's corner, shown by charts.js (a button does nothing without it): draws the chart in its place.
+EXPLORE = Markup('<button type="button" class="ts-chart__explore" hidden>Explorer les données</button></div>\n')
+
+EMBED_HEIGHT = 560  # pixels: the embed page's chart, title, sources and links, on a wide screen
+
+
+def picture_html(picture: Picture) -> Markup:
+    """Return the chart's images: the narrow SVG on phones, the wide one elsewhere, each box reserved by its size."""
+    (width, height), (narrow_width, narrow_height) = picture.wide, picture.narrow
+    return Markup(
+        '<picture class="ts-chart__image"><source media="{media}" srcset="{narrow}" width="{nw}" height="{nh}">'
+        '<img src="{wide}" width="{w}" height="{h}" alt="" decoding="async"></picture>'
+    ).format(media=picture.narrow_media, narrow=picture.narrow_url, nw=narrow_width, nh=narrow_height,
+             wide=picture.wide_url, w=width, h=height)
+
+
+def embed_code(title: str, embed_url: str) -> str:
+    """Return the <iframe> another site pastes to show the chart."""
+    return str(Markup(
+        '<iframe src="{}" title="{}" width="100%" height="{}" loading="lazy" style="border: 0"></iframe>'
+    ).format(embed_url, title, EMBED_HEIGHT))
+
+
+def embed_html(chart_id: str, title: str, embed_url: str) -> Markup:
+    """Return « Intégrer »: the chart's embed code, to copy, and a link to its standalone page."""
+    return Markup(
+        '\n<details class="ts-chart__embed"><summary>Intégrer</summary>\n'
+        '<label for="{id}-embed">Code à copier pour montrer ce graphique sur un autre site{nbsp}:</label>\n'
+        '<textarea id="{id}-embed" readonly rows="3">{code}</textarea>\n'
+        '<a href="{url}">Le graphique seul</a></details>'
+    ).format(id=chart_id, nbsp=NBSP, code=embed_code(title, embed_url), url=embed_url)

@@ -14,12 +14,14 @@ from markupsafe import Markup
 from french import NBSP, format_date, format_number, format_period, format_value
 
 from .chart_html import render_chart
+from .media import ChartRegistry, Page
 from .sparkline import sparkline_svg
 from .model import ChartSpec, Correction, Metric, Observation, Snapshot, StatsData
 from .selection import latest_observation, select
 from .sentence import BOUND_WORDS, chart_sentence, comparable, when_phrase
 
 NO_PLATFORM = "Autres"
+TITLE = f"Transparence{NBSP}: nos chiffres d'audience"
 
 
 @dataclass(frozen=True)
@@ -142,8 +144,10 @@ def metric_page_urls(stats: StatsData, base_url: str) -> dict[str, str]:
     return {m: metric_page_url(base_url, m) for m in stats.metrics if stats.observations.get(m)}
 
 
-def metric_view(metric: Metric, stats: StatsData, base_url: str) -> MetricView | None:
-    """Build the data pages' view of one metric, or None when it has no figures (and no page)."""
+def metric_view(
+    metric: Metric, stats: StatsData, base_url: str, charts: ChartRegistry | None = None
+) -> MetricView | None:
+    """Build the data pages' view of one metric, or None when it has no figures (its chart recorded in `charts`)."""
     figures = stats.observations.get(metric.id, ())
     if not figures:
         return None
@@ -152,7 +156,12 @@ def metric_view(metric: Metric, stats: StatsData, base_url: str) -> MetricView |
     csv_url = f"{base_url}/donnees/metriques/{metric.id}.csv"
     selection = select(metric_chart_spec(metric, len(figures)), stats)
     sentence = chart_sentence(selection)
-    chart = render_chart(selection, "donnees-" + metric.id, csv_url, sentence=sentence) if len(figures) > 1 else None
+    chart = None
+    if len(figures) > 1:  # a lone figure is shown as the figure, not a chart
+        chart_id = "donnees-" + metric.id
+        shown_on = Page(metric_page_url(base_url, metric.id), metric.label)
+        media = charts.add(chart_id, selection, shown_on, csv_url) if charts is not None else None
+        chart = render_chart(selection, chart_id, csv_url, sentence=sentence, media=media)
     return MetricView(
         metric=metric,
         anchor=metric_anchor(metric.id),
@@ -168,11 +177,13 @@ def metric_view(metric: Metric, stats: StatsData, base_url: str) -> MetricView |
     )
 
 
-def platform_groups(stats: StatsData, base_url: str) -> list[tuple[str, list[MetricView]]]:
+def platform_groups(
+    stats: StatsData, base_url: str, charts: ChartRegistry | None = None
+) -> list[tuple[str, list[MetricView]]]:
     """Group metric views by platform, in catalogue order."""
     groups: dict[str, list[MetricView]] = {}
     for metric in stats.metrics.values():
-        view = metric_view(metric, stats, base_url)
+        view = metric_view(metric, stats, base_url, charts)
         if view is not None:
             groups.setdefault(metric.platform or NO_PLATFORM, []).append(view)
     return list(groups.items())

@@ -50,7 +50,7 @@ class TransparencyPageGenerator(Generator):
         target.parent.mkdir(parents=True, exist_ok=True)
         with open(target, "w", encoding="utf-8") as handle:
             feed.write(handle, "utf-8")
-        groups = platform_groups(stats, base_url)
+        groups = platform_groups(stats, base_url, state.charts)
         shared = {
             "relative_urls": self.settings.get("RELATIVE_URLS", False),
             "data_page_url": f"{base_url}/",
@@ -65,14 +65,15 @@ class TransparencyPageGenerator(Generator):
             transparency_page=True,
             has_charts=False,
             groups=groups,
+            share_card=data_page_card(state.charts, groups),
             corrections=correction_views(stats),
             snapshots=stats.snapshots[::-1],
             snapshot_anchor=snapshot_anchor,
             **shared,
         )
-        self.write_metric_pages(groups, folder, writer, shared)
+        self.write_metric_pages(groups, folder, writer, shared, state.charts)
 
-    def write_metric_pages(self, groups, folder, writer, shared):
+    def write_metric_pages(self, groups, folder, writer, shared, charts=None):
         """Write one page per metric with figures, at <folder>/<metric id>/."""
         template = self.get_template(setting(self.settings, "TRANSPARENCY_STATS_METRIC_TEMPLATE"))
         feed = setting(self.settings, "TRANSPARENCY_STATS_FEED")
@@ -89,8 +90,20 @@ class TransparencyPageGenerator(Generator):
                     has_charts=view.chart is not None,
                     platform=platform,
                     view=view,
+                    share_card=charts.share_card(chart_id(view)) if charts is not None and view.chart else None,
                     **shared,
                 )
+
+
+def chart_id(view) -> str:
+    """Return the HTML id of a metric page's chart."""
+    return "donnees-" + view.metric.id
+
+
+def data_page_card(charts, groups):
+    """Return the data page's share card: the first metric chart's (None without images or charts)."""
+    first = next((view for _, views in groups for view in views if view.chart is not None), None)
+    return charts.share_card(chart_id(first)) if charts is not None and first is not None else None
 
 
 def write_bytes(path: Path, data: bytes) -> None:

@@ -8,12 +8,13 @@ import os
 from pelican import signals
 from pelican.utils import truncate_html_words
 
-from . import charts
+from . import charts, media_glue
 from .datapage import metric_page_urls
 from .errors import StatsError
 from .files import display_path
 from .generator import TransparencyPageGenerator
 from .markdown_ext import ChartExtension
+from .media import Page
 from .placeholders import has_placeholders, strip_placeholders
 from .settings import apply_defaults, page_dir, page_url, setting
 from .state import BuildState, build_state
@@ -75,6 +76,8 @@ def fill_content_charts(content, state: BuildState, kind: str) -> None:
             downloads=state.downloads,
             metric_urls=metric_page_urls(state.stats, page_url(settings)),
             descriptions=descriptions,
+            charts=state.charts,
+            page=Page(f"{settings.get('SITEURL', '')}/{content.url}", content.title),
         )
     except StatsError as error:
         for problem in error.errors:
@@ -121,3 +124,4 @@ def register():
     signals.page_generator_finalized.connect(fill_page_charts)
     signals.get_generators.connect(add_data_page_generator)
     signals.finalized.connect(write_timings)
+    media_glue.register()  # after the chart filling above: its handlers read the charts it records

@@ -13,6 +13,22 @@ DEFAULTS = {
     # When set, a JSON file of the plugin's own time per phase (load, markdown, charts,
     # data_page), written at the end of the build: `invoke bench` reads it.
     "TRANSPARENCY_STATS_TIMINGS_FILE": None,
+    # Draw every chart as SVG (and share cards as PNG) with kaleido when a Chromium is found;
+    # False never draws (charts then wait for plotly.js, as without Chromium).
+    "TRANSPARENCY_STATS_IMAGES": True,
+    # Folder of the images already drawn; None: "chart-images" in Pelican's CACHE_PATH.
+    "TRANSPARENCY_STATS_IMAGE_CACHE": None,
+    # The images' colours and font: site.css's --ts-chart-fg and --ts-chart-grid, light and dark.
+    "TRANSPARENCY_STATS_IMAGE_THEME": {
+        "fg": "#1d1d1f",
+        "grid": "#e2e2e6",
+        "dark_fg": "#ececef",
+        "dark_grid": "#34343a",
+        "font": 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
+    },
+    # Each chart's embed page and images, in this folder under the data page's: transparence/graphique/<id>/.
+    "TRANSPARENCY_STATS_EMBED_FOLDER": "graphique",
+    "TRANSPARENCY_STATS_EMBED_TEMPLATE": "chart_embed",
 }
 
 

@@ -1,4 +1,4 @@
-"""Per-build state of the plugin, kept in Pelican's context: the loaded stats, chart downloads, phase timings."""
+"""Per-build state of the plugin, kept in Pelican's context: the loaded stats, chart downloads and media, timings."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from .errors import StatsError
 from .loader import load_stats
+from .media import ChartRegistry, registry_from_settings
 from .model import StatsData
 from .settings import setting
 from .timings import NO_TIMINGS, NoTimings, PhaseTimings, timings_of
@@ -23,6 +24,7 @@ class BuildState:
     stats: StatsData | None
     downloads: dict[str, str] = field(default_factory=dict)
     timings: PhaseTimings | NoTimings = NO_TIMINGS
+    charts: ChartRegistry | None = None  # every chart shown, for its embed page and images
 
 
 def build_state(context, settings) -> BuildState:
@@ -36,5 +38,5 @@ def build_state(context, settings) -> BuildState:
                 for problem in error.errors:
                     logger.error("%s", problem)
                 stats = None
-        context[STATE_KEY] = BuildState(stats, timings=timings)
+        context[STATE_KEY] = BuildState(stats, timings=timings, charts=registry_from_settings(settings))
     return context[STATE_KEY]

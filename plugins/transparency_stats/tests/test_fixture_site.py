@@ -111,6 +111,7 @@ def test_the_plugins_defaults_reach_the_templates(tmp_path):
             "TRANSPARENCY_STATS_PATH": str(FIXTURE / "stats"),
             "CACHE_CONTENT": False,
             "LOAD_CONTENT_CACHE": False,
+            "CACHE_PATH": str(tmp_path / "cache"),  # the chart images' cache, not a cache/ in the working folder
             "JINJA_ENVIRONMENT": {"autoescape": True},
         },
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent
-PELICAN_MODULES = {"pelican_glue", "generator"}  # the thin glue: everything else runs without Pelican
+PELICAN_MODULES = {"pelican_glue", "generator", "media_glue"}  # the thin glue: everything else runs without Pelican
 
 
 def imports_of(path: Path) -> tuple[set[str], set[str]]:

@@ -2,8 +2,12 @@
  * Draw every transparency chart (.ts-chart__plot[data-figure]) with Plotly.
  *
  * Load with <script src="charts.js" defer data-plotly="…/plotly-basic.min.js"
- * data-plotly-locale="…/plotly-locale-fr.js">. Plotly is fetched once, when the
- * first chart comes near the viewport. One chart's failure never stops the others.
+ * data-plotly-locale="…/plotly-locale-fr.js">. A chart the build drew as an image
+ * (.ts-chart__plot--image) shows it until the reader asks for more: pointer over it,
+ * a tap, or focus on (or a press of) its "Explorer les données" button; then plotly.js
+ * is fetched and draws the chart in the image's exact box. A chart without an image is
+ * drawn when it comes near the viewport. Plotly is fetched once for the whole page.
+ * One chart's failure never stops the others.
  * No inline script, no eval: works under CSP script-src 'self'.
  *
  * Plotly injects its own CSS in a <style> element, which CSP style-src 'self' blocks.
@@ -410,6 +414,7 @@
       const parsed = JSON.parse(source.textContent);
       const Plotly = await loadPlotly();
       const { data, layout } = prepare(parsed, div);
+      keepBox(div);
       div.textContent = "";
       await Plotly.newPlot(div, data, layout, config(figure.id));
       await placeLatestLabels(div);
@@ -445,10 +450,51 @@
     }
   }
 
-  /** Draw charts as they come within 300 px of the viewport (all at once without IntersectionObserver). */
+  /** Give a plot showing its image the image's height, so that plotly.js draws in the same box (no layout shift). */
+  function keepBox(div) {
+    const image = div.querySelector(".ts-chart__image");
+    if (image) div.style.height = image.getBoundingClientRect().height + "px";
+  }
+
+  /** Show a chart's "Explorer les données" button; draw the chart when the reader points at it, taps it or asks. */
+  function drawOnDemand(plot) {
+    const figure = plot.closest(".ts-chart") || plot;
+    const button = figure.querySelector(".ts-chart__explore");
+    let drawing = null;
+    const drawn = () => figure.classList.contains("ts-chart--drawn");
+    const ask = () => {
+      if (!drawing) {
+        drawing = draw(plot).then(() => {
+          if (!button || !drawn()) return;
+          // The chart replaces the button; one that has the focus goes when the reader leaves it.
+          if (document.activeElement === button) button.addEventListener("blur", () => { button.hidden = true; }, { once: true });
+          else button.hidden = true;
+        });
+      }
+      return drawing;
+    };
+    plot.addEventListener("pointerenter", ask);
+    plot.addEventListener("pointerdown", ask);
+    if (button) {
+      button.hidden = false;
+      button.addEventListener("focus", ask);
+      button.addEventListener("click", () => ask().then(() => {
+        if (!drawn()) return;
+        plot.tabIndex = -1; // the reader pressed the button: take them to the chart
+        plot.focus();
+      }));
+    }
+  }
+
+  /** Draw charts without an image as they come within 300 px of the viewport; the others on demand. */
   function start() {
-    const plots = document.querySelectorAll(".ts-chart__plot[data-figure]");
-    if (!plots.length) return;
+    const all = document.querySelectorAll(".ts-chart__plot[data-figure]");
+    const plots = [];
+    all.forEach((plot) => {
+      if (plot.classList.contains("ts-chart__plot--image")) drawOnDemand(plot);
+      else plots.push(plot);
+    });
+    if (!all.length) return;
     if (DARK) {
       if (DARK.addEventListener) DARK.addEventListener("change", retheme);
       else if (DARK.addListener) DARK.addListener(retheme);
