@@ -28,7 +28,7 @@ from time import perf_counter
 
 from bs4 import BeautifulSoup
 
-from tools import sitebuild  # the child's builder
+from tools import image_budget, lighthouse, sitebuild  # sitebuild: the child's builder
 from tools.chromium import CHROMIUM, launch
 from tools.serving import StaticServer
 from tools.synthetic_site import DAYS, ChartInfo, SyntheticSite, generate_site, write_one_chart_site
@@ -36,7 +36,8 @@ from tools.synthetic_site import DAYS, ChartInfo, SyntheticSite, generate_site, 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = ROOT / "pelicanconf.py"
 PLUGIN = "transparency_stats"
-PHASES = {"load": "load", "charts": "charts", "data_page": "data page", "markdown": "markdown"}  # key: as shown
+PHASES = {"load": "load", "charts": "charts", "data_page": "data page", "markdown": "markdown",
+          "embeds": "embeds", "images": "images"}  # key: as shown
 CHART_CSVS = "transparence/donnees/graphiques"
 VIEWPORT = {"width": 390, "height": 844}
 GROWTH = 10
@@ -124,6 +125,9 @@ def site_overrides(root: Path, cache: Path, plugin: bool = True, cache_content: 
         "CACHE_CONTENT": cache_content,
         "LOAD_CONTENT_CACHE": cache_content,
         "CONTENT_CACHING_LAYER": "reader",
+        # Chart images are measured on their own (tools/image_budget.py, the table's last lines): drawing
+        # 300 charts cold in every build would swamp the plugin's own time.
+        "TRANSPARENCY_STATS_IMAGES": False,
     }
 
 
@@ -363,9 +367,10 @@ def measure_chart_bytes(folder: Path) -> dict:
 
 def build_demo(folder: Path) -> Path:
     """Build the real demo site (content/, stats/) without a content cache into `folder`/output."""
-    run_build(
-        folder / "output", {"CACHE_PATH": str(folder / "cache"), "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False}
-    )
+    # Without chart images, so that plotly.js draws on load as figure 8 measures it; with images,
+    # plotly.js waits for the reader, and Lighthouse (the lines after the table) measures that page.
+    overrides = {"CACHE_PATH": str(folder / "cache"), "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False}
+    run_build(folder / "output", {**overrides, "TRANSPARENCY_STATS_IMAGES": False})
     return folder / "output"
 
 
@@ -696,9 +701,16 @@ def main(posts=1000, charts=300, charted_posts=150, metrics=40, snapshots=200, r
                 attempt("browser", lambda: measure_browser(results["demo"], runs))
             else:
                 notes.append(f"Chromium not found at {CHROMIUM}: browser figures skipped.")
+        if Path(CHROMIUM).exists():
+            print("Lighthouse on the publish build (served precompressed), and the chart images' cost:")
+            attempt("lighthouse", lambda: lighthouse.measure(work=work))
+            attempt("images", lambda: image_budget.measure(runs=runs, work=work, log=lambda *a, **k: None))
 
     print()
     print_table(table_rows(results, base, notes))
+    for name, report in (("lighthouse", lighthouse.report_lines), ("images", image_budget.report_lines)):
+        if name in results:
+            print("\n".join(report(results[name])))
     if b := results.get("builds"):
         print_phases(b, base, snapshots)
     if s := results.get("scripts"):

@@ -6,9 +6,16 @@ from markupsafe import Markup
 
 from french import NBSP
 
-from .chart_html import data_table, snapshots_used, sources_html
+from .chart_html import data_table, metric_links_html, snapshots_used, sources_html
 from .media import ShownChart
 from .placeholders import split_placeholders
+from .sentence import chart_sentence
+
+
+def metric_urls(chart: ShownChart) -> dict[str, str]:
+    """Return the page of each metric of a chart: beside the data page's downloads, whose URL the chart has."""
+    data_page = chart.csv_url.rsplit("/donnees/", 1)[0]
+    return {m.id: f"{data_page}/{m.id}/" for m in chart.selection.metrics}
 
 
 def feed_chart_html(chart: ShownChart) -> Markup:
@@ -28,11 +35,15 @@ def feed_chart_html(chart: ShownChart) -> Markup:
     caption = Markup("{} ").format(spec.caption) if spec.caption else Markup("")
     return Markup(
         "<figure>\n<p><strong>{title}</strong></p>\n{shown}\n"
-        '<figcaption>{caption}{sources} <a href="{link}">Le graphique interactif et ses chiffres</a></figcaption>\n'
+        '<p class="ts-chart__description">{sentence}</p>\n'
+        '<figcaption>{caption}{sources} {metric_links}<a href="{link}">Le graphique interactif et ses chiffres</a>'
+        "</figcaption>\n"
         "</figure>\n"
     ).format(
         title=title,
         shown=shown,
+        sentence=chart_sentence(selection),  # what feed readers without images read, and screen readers
+        metric_links=metric_links_html(metrics, metric_urls(chart)),
         caption=caption,
         sources=sources_html(snapshots_used(observations)),
         link=link,

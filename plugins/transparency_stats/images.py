@@ -39,6 +39,7 @@ INSTALL_HINT = (
 )
 NO_BROWSER = f"no Chromium found: charts have no images and no share cards — {INSTALL_HINT}"
 RENDER_TIMEOUT_S = 60
+SESSION_TIMEOUT_S, IMAGE_TIMEOUT_S = 60, 5  # the watchdog of a whole session (default_draw)
 SVG_ID = re.compile(r'<defs id="defs-([0-9a-z]+)"')
 # Attributes that hold or point at an id inside plotly.js's SVG (the uid of its figure is in each).
 ID_ATTRIBUTE = re.compile(r'(\s(?:id|href|xlink:href|clip-path|mask|filter|fill|style)=")([^"]*)(")')
@@ -291,8 +292,12 @@ async def draw_with_page(exporter: Exporter, page, drawings: list[Drawing], prog
         await session.close()
 
 
-def run_in_thread(coroutine):
-    """Run a coroutine to completion on a fresh event loop in its own thread (a caller's loop may be running)."""
+def run_in_thread(coroutine, timeout: float | None = None):
+    """Run a coroutine to completion on a fresh event loop in its own thread (a caller's loop may be running).
+
+    After `timeout` seconds the thread is left behind (a daemon: it never holds the build's exit) and
+    SessionStuck is raised: a Chromium session that stops answering must not hang a build.
+    """
     result: dict = {}
 
     def target():
@@ -301,12 +306,18 @@ def run_in_thread(coroutine):
         except BaseException as error:  # noqa: BLE001 (handed back to the caller's thread)
             result["error"] = error
 
-    thread = threading.Thread(target=target, name="chart-images")
+    thread = threading.Thread(target=target, name="chart-images", daemon=True)
     thread.start()
-    thread.join()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise SessionStuck(f"Chromium stopped answering after {timeout:.0f} s")
     if "error" in result:
         raise result["error"]
     return result["value"]
+
+
+class SessionStuck(Exception):
+    """A Chromium session that stopped answering."""
 
 
 class QuietLoggers:
@@ -394,5 +405,16 @@ def draw_all(
 
 
 def default_draw(exporter: Exporter, drawings: list[Drawing], progress: Progress) -> list:
-    """Draw with kaleido in one Chromium session, from a thread of its own."""
-    return run_in_thread(draw_in_session(exporter, drawings, progress))
+    """Draw with kaleido in one Chromium session, from a thread of its own; once more in a fresh one if it hangs.
+
+    A session of Debian's Chromium has been seen to stop answering (rarely, under load): the
+    watchdog allows a generous 60 s plus 5 s an image (they take about 0.25 s), then retries.
+    """
+    timeout = SESSION_TIMEOUT_S + IMAGE_TIMEOUT_S * len(drawings)
+    for attempt in (1, 2):
+        try:
+            return run_in_thread(draw_in_session(exporter, drawings, progress), timeout)
+        except SessionStuck as stuck:
+            if attempt == 2:
+                raise BrowserFailed(f"{stuck}, twice") from None
+    raise AssertionError("unreachable")

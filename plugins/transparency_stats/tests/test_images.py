@@ -277,3 +277,25 @@ def test_a_browser_that_cannot_start_is_one_line(tmp_path):
         draw_all([drawing()], broken, ImageCache(tmp_path / "c"), tmp_path / "out", progress=False)
     assert "\n" not in str(caught.value) and str(caught.value)
     assert time.perf_counter() - started < 120
+
+
+def test_a_session_that_stops_answering_is_retried_once_then_reported(monkeypatch):
+    import asyncio
+
+    from transparency_stats import images
+
+    calls = []
+
+    async def session(exporter, drawings, progress):
+        calls.append(1)
+        if len(calls) == 1 or getattr(session, "always_stuck", False):
+            await asyncio.sleep(30)  # Chromium stopped answering
+        return [b"<svg/>" for _ in drawings]
+
+    monkeypatch.setattr(images, "draw_in_session", session)
+    monkeypatch.setattr(images, "SESSION_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(images, "IMAGE_TIMEOUT_S", 0)
+    assert images.default_draw(None, ["a"], None) == [b"<svg/>"] and len(calls) == 2
+    session.always_stuck = True
+    with pytest.raises(images.BrowserFailed, match="stopped answering after 0 s, twice"):
+        images.default_draw(None, ["a"], None)
