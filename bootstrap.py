@@ -134,8 +134,10 @@ def ensure_chromium(task: str) -> None:
     if os.geteuid() == 0 and shutil.which("apt-get"):
         apt_install([APT_PACKAGES["chromium"]])
     elif task in PUBLISH_TASKS:
-        sys.exit("bootstrap: missing chromium, which draws the chart images and share cards of published pages — "
-                 "install it (Debian: sudo apt-get install chromium) or set BROWSER_PATH, and run this again")
+        sys.exit(
+            "bootstrap: missing chromium, which draws the chart images and share cards of published pages — "
+            "install it (Debian: sudo apt-get install chromium) or set BROWSER_PATH, and run this again"
+        )
     else:
         say("chromium is missing: charts will have no images (Debian: sudo apt-get install chromium)")
 

@@ -207,7 +207,12 @@ def metric(c, metric_id, label="", kind="", platform="", unit="", description=""
     _exit(authoring.metric(ROOT, metric_id, label, kind, platform, unit, description, color, decimals))
 
 
-@task(help={"check": "validate every snapshot and chart block; exit 1 on any problem", "days": "warn when a metric has no figure for this many days (default 30)"})
+@task(
+    help={
+        "check": "validate every snapshot and chart block; exit 1 on any problem",
+        "days": "warn when a metric has no figure for this many days (default 30)",
+    }
+)
 def stats(c, check=False, days="30"):
     """One line per metric: latest figure, change, count and warnings; --check validates everything."""
     from tools import authoring
@@ -215,7 +220,10 @@ def stats(c, check=False, days="30"):
     _exit(authoring.stats(ROOT, check, days))
 
 
-@task(positional=["title"], help={"title": "the post's title", "category": "its category (default: Campagne)", "tags": "comma-separated tags"})
+@task(
+    positional=["title"],
+    help={"title": "the post's title", "category": "its category (default: Campagne)", "tags": "comma-separated tags"},
+)
 def new_post(c, title, category="", tags=""):
     """Start a post as a draft in content/posts/ and print its path (never overwrites a file)."""
     from tools import authoring
@@ -244,7 +252,13 @@ def _exit(code: int) -> None:
         raise Exit(code=code)
 
 
-@task(help={"k": "only run tests matching this expression", "x": "stop at the first failure", "fast": "unit tests only: no whole-site build, no browser"})
+@task(
+    help={
+        "k": "only run tests matching this expression",
+        "x": "stop at the first failure",
+        "fast": "unit tests only: no whole-site build, no browser",
+    }
+)
 def test(c, k="", x=False, fast=False):
     """Run the whole test suite (unit, build, browser and validator tests); --fast runs the unit tests only."""
     args = [sys.executable, "-m", "pytest"]

@@ -40,7 +40,20 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 # CLDR French month abbreviations, written here independently of the product's formatter.
-FRENCH_SHORT_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+FRENCH_SHORT_MONTHS = (
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+)
 MISSING = "—"
 
 
@@ -126,7 +139,10 @@ def open_page(browser: Browser, **context_options) -> RecordedPage:
     page.on("pageerror", lambda error: recorded.page_errors.append(str(error)))
     page.on("request", lambda request: recorded.requests.append(request.url))
     page.on("dialog", on_dialog)
-    page.on("response", lambda response: response.status >= 400 and recorded.failed.append(f"{response.status} {response.url}"))
+    page.on(
+        "response",
+        lambda response: response.status >= 400 and recorded.failed.append(f"{response.status} {response.url}"),
+    )
     page.on("requestfailed", lambda request: recorded.failed.append(f"{request.failure} {request.url}"))
     if context_options.get("java_script_enabled", True):
         page.expose_function("__tsReportCsp", lambda report: recorded.reported_csp.append(report))
@@ -234,16 +250,16 @@ def plotted_cells(figure: dict) -> tuple[set[tuple[str, str, str]], list[str]]:
 
     for trace in figure["data"]:
         if trace.get("orientation") == "h":  # latest: one bar per metric, text "value (when)"
-            for label, amount, text in zip(trace["y"], trace["x"], trace["text"]):
+            for label, amount, text in zip(trace["y"], trace["x"], trace["text"], strict=False):
                 value, _, when = text.rpartition(" (")
                 expect(label, "Chiffre", value, amount)
                 cells.add((label, "Date", when.removesuffix(")")))
         elif trace["type"] == "bar":  # periods on x, their labels as in the table
-            for period, amount, text in zip(trace["x"], trace["y"], trace["text"]):
+            for period, amount, text in zip(trace["x"], trace["y"], trace["text"], strict=False):
                 expect(period, trace["name"], text, amount)
         else:  # lines and areas: dates on x, a period's label in text
             rows = trace.get("text") or [french_date(x) for x in trace["x"]]
-            for row, amount, display in zip(rows, trace["y"], trace["customdata"]):
+            for row, amount, display in zip(rows, trace["y"], trace["customdata"], strict=False):
                 expect(row, trace["name"], display, amount)
     return cells, mismatches
 
@@ -254,7 +270,7 @@ def table_cells(chart: dict) -> set[tuple[str, str, str]]:
     return {
         (row["header"], column, cell)
         for row in chart["rows"]
-        for column, cell in zip(columns, row["cells"])
+        for column, cell in zip(columns, row["cells"], strict=False)
         if cell != MISSING
     }
 

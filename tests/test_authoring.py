@@ -230,7 +230,7 @@ def test_a_post_without_a_date_takes_its_file_names_or_says_how(project):
         (["stats", "--days", "abc"], "--days 'abc': not a whole number"),
         (["metric", "a.b", "--label", "A", "--kind", "total", "--decimals", "x"], "--decimals 'x': not a whole number"),
         (["import-stats", "absent.csv", "--source", "S"], "absent.csv: cannot read this file (FileNotFoundError)"),
-            (["new-post", " "], "give the post's title"),
+        (["new-post", " "], "give the post's title"),
     ],
 )
 def test_bad_options_get_one_line_and_no_traceback(project, args, message):

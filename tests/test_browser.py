@@ -183,7 +183,9 @@ def test_strict_csp_header_is_never_violated(open_, csp_url, path):
     draw_all_charts(page.page)
     page.settle()
     violations = page.csp_violations()
-    assert violations == [], "\n".join(f"{v['directive']}: {v['blocked']} ({v['source']}:{v['line']})" for v in violations)
+    assert violations == [], "\n".join(
+        f"{v['directive']}: {v['blocked']} ({v['source']}:{v['line']})" for v in violations
+    )
     assert page.problems() == []
 
 

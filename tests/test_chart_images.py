@@ -30,10 +30,14 @@ class Page:
             (tag.name, {k: " ".join(v) if isinstance(v, list) else v for k, v in tag.attrs.items()})
             for tag in page.find_all(True)
         ]
-        self.links = [(tag, attrs[name]) for tag, attrs in self.elements for name in ("href", "src", "srcset")
-                      if attrs.get(name)]
-        self.meta = {attrs.get("property") or attrs.get("name"): attrs.get("content", "")
-                     for tag, attrs in self.elements if tag == "meta" and (attrs.get("property") or attrs.get("name"))}
+        self.links = [
+            (tag, attrs[name]) for tag, attrs in self.elements for name in ("href", "src", "srcset") if attrs.get(name)
+        ]
+        self.meta = {
+            attrs.get("property") or attrs.get("name"): attrs.get("content", "")
+            for tag, attrs in self.elements
+            if tag == "meta" and (attrs.get("property") or attrs.get("name"))
+        }
         self.plain = " ".join(page.get_text().split())
 
 
@@ -326,12 +330,17 @@ def test_another_site_can_frame_an_embed_page_but_no_other_page(dev_site, serve,
     with serving(dev_site) as site:
         host = tmp_path / "host"
         host.mkdir()
-        frames = {"embed": f"transparence/graphique/{chart}/", "post": "2017/01/reseaux-et-mouvements/",
-                  "data": "transparence/"}
+        frames = {
+            "embed": f"transparence/graphique/{chart}/",
+            "post": "2017/01/reseaux-et-mouvements/",
+            "data": "transparence/",
+        }
         (host / "index.html").write_text(
             '<!DOCTYPE html><html lang="fr"><title>Un autre site</title>'
-            + "".join(f'<iframe id="{name}" title="{name}" src="{site}/{path}" width="600" height="500"></iframe>'
-                      for name, path in frames.items()),
+            + "".join(
+                f'<iframe id="{name}" title="{name}" src="{site}/{path}" width="600" height="500"></iframe>'
+                for name, path in frames.items()
+            ),
             encoding="utf-8",
         )
         other_site = serve(host).replace("127.0.0.1", "localhost")  # another host and port: another site

@@ -25,7 +25,7 @@ LINE_SEPARATOR_LABEL = "Abonnés\u2028YouTube"
 MARKUP_LABEL = '<b>Abonnés</b> <a href="https://exemple.fr/">Twitter</a> &amp; co'
 POST_TITLE = '"><img src=x onerror=alert(1)>'
 CHART_TEXT = "<b onmouseover=alert(1)>x</b>"
-SOURCE = '<img src=x onerror=alert(2)> bilan'
+SOURCE = "<img src=x onerror=alert(2)> bilan"
 SNAPSHOT = "stats/snapshots/2016-12-23-bilan.yaml"
 POST_URL = "/2017/01/piege/"
 DATA_URL = "/transparence/"
@@ -71,7 +71,9 @@ def hostile_site(new_project) -> Path:
     replace_once(metrics, "label: Abonnés Twitter\n", f"label: {json.dumps(MARKUP_LABEL)}\n")
     assert "\u2028" not in metrics.read_text(encoding="utf-8")
     snapshot = project / SNAPSHOT
-    replace_once(snapshot, "source: « Réseaux et mouvements », bilan de l'équipe numérique\n", f"source: {json.dumps(SOURCE)}\n")
+    replace_once(
+        snapshot, "source: « Réseaux et mouvements », bilan de l'équipe numérique\n", f"source: {json.dumps(SOURCE)}\n"
+    )
     replace_once(
         snapshot,
         "url: https://melenchon.fr/2017/01/05/reseaux-et-mouvements/\n",
@@ -97,7 +99,9 @@ def opened(browser, hostile_url):
             try:
                 page.goto(hostile_url + path)
                 draw_all_charts(page.page)
-                for target in page.page.locator(".ts-chart__title, .ts-chart figcaption, .ts-chart .legendtext, h1").all():
+                for target in page.page.locator(
+                    ".ts-chart__title, .ts-chart figcaption, .ts-chart .legendtext, h1"
+                ).all():
                     target.scroll_into_view_if_needed()
                     target.hover(force=True)  # Plotly's legend toggle lies over its text
                 page.settle()
@@ -133,16 +137,22 @@ def test_a_javascript_url_fails_the_build_with_one_line_naming_the_file(new_proj
     assert not (project / "output").exists()
 
 
-@pytest.mark.parametrize("path", [POST_URL, DATA_URL, METRIC_URL, LONE_METRIC_URL, "/"],
-                         ids=["post", "data-page", "metric-page", "metric-page-one-figure", "home"])
+@pytest.mark.parametrize(
+    "path",
+    [POST_URL, DATA_URL, METRIC_URL, LONE_METRIC_URL, "/"],
+    ids=["post", "data-page", "metric-page", "metric-page-one-figure", "home"],
+)
 def test_no_dialog_no_handler_and_no_extra_script(opened, hostile_site, path):
     page = opened(path)
     assert page.dialogs == []
     assert page.problems() == []
-    assert page.page.evaluate(
-        "() => Array.from(document.querySelectorAll('*')).flatMap(e => Array.from(e.attributes)"
-        ".filter(a => a.name.startsWith('on')).map(a => e.tagName + ' ' + a.name))"
-    ) == []
+    assert (
+        page.page.evaluate(
+            "() => Array.from(document.querySelectorAll('*')).flatMap(e => Array.from(e.attributes)"
+            ".filter(a => a.name.startsWith('on')).map(a => e.tagName + ' ' + a.name))"
+        )
+        == []
+    )
     served = [script.attrs for script in served_page(hostile_site, path).find_all("script")]
     inline = [s for s in served if not s.get("src") and s.get("type") != "application/json"]
     assert inline == []
@@ -184,7 +194,12 @@ def test_post_title_chart_title_caption_and_labels_are_literal_text(opened):
     assert links.get(SOURCE) == 'https://exemple.fr/bilan?a="><svg/onload=alert(3)>'
     # Links, and « Intégrer »: the embed code to copy, as the text of a <textarea>.
     assert set(line.locator("figcaption *").evaluate_all("nodes => nodes.map(n => n.tagName)")) == {
-        "A", "DETAILS", "SUMMARY", "LABEL", "TEXTAREA"}
+        "A",
+        "DETAILS",
+        "SUMMARY",
+        "LABEL",
+        "TEXTAREA",
+    }
     # Pasted on another site, the code is one <iframe> whose title is the chart's title, as text.
     pasted = line.locator("figcaption textarea").evaluate(
         """area => { const body = new DOMParser().parseFromString(area.value, "text/html").body;
@@ -229,11 +244,16 @@ def test_chart_sentences_and_metric_links_carry_labels_as_text(opened):
     assert view.locator(".ts-chart__description *").count() == 0  # text only
     hrefs = {a.text_content(): a.get_attribute("href") for a in line.locator("figcaption a").all()}
     assert [hrefs.get(label) for label in (LINE_SEPARATOR_LABEL, SCRIPT_LABEL, MARKUP_LABEL)] == [
-        "/transparence/youtube.subscribers/", "/transparence/youtube.subscribers.sarkozy/", "/transparence/twitter.followers/"]
+        "/transparence/youtube.subscribers/",
+        "/transparence/youtube.subscribers.sarkozy/",
+        "/transparence/twitter.followers/",
+    ]
 
 
 def test_the_line_separator_label_survives_into_the_json_and_the_page(opened, hostile_site):
-    scripts = [script.string for script in served_page(hostile_site, POST_URL).find_all("script", type="application/json")]
+    scripts = [
+        script.string for script in served_page(hostile_site, POST_URL).find_all("script", type="application/json")
+    ]
     assert scripts and all("\u2028" not in script for script in scripts)
     assert "\\u2028" in scripts[0]
     view = opened(POST_URL).page

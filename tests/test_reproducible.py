@@ -49,7 +49,10 @@ def test_editing_a_snapshot_updates_its_charts_with_the_content_cache_on(new_pro
     # Prove the cache is really used: a post edited behind the cache's back (same mtime) keeps its old text.
     post = project / "content" / "posts" / "2017-01-05-reseaux-et-mouvements.md"
     stamp = post.stat()
-    post.write_text(post.read_text(encoding="utf-8").replace("Une campagne qui revendique", "Une campagne qui réclame"), encoding="utf-8")
+    post.write_text(
+        post.read_text(encoding="utf-8").replace("Une campagne qui revendique", "Une campagne qui réclame"),
+        encoding="utf-8",
+    )
     os.utime(post, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
     snapshot = project / "stats" / "snapshots" / "2016-11-30-youtube.yaml"
     snapshot.write_text(snapshot.read_text(encoding="utf-8").replace("80000", "81234"), encoding="utf-8")
@@ -68,7 +71,11 @@ def assert_precompressed(site: Path) -> None:
 
     import brotli
 
-    texts = [p for p in site.rglob("*") if p.suffix in {".html", ".css", ".js", ".json", ".csv", ".xml"} and p.stat().st_size >= 256]
+    texts = [
+        p
+        for p in site.rglob("*")
+        if p.suffix in {".html", ".css", ".js", ".json", ".csv", ".xml"} and p.stat().st_size >= 256
+    ]
     assert len(texts) > 50
     for path in texts:
         data = path.read_bytes()

@@ -29,9 +29,7 @@ NOT_FETCHED = {"canonical", "alternate"}
 
 def urls(page: BeautifulSoup) -> list[tuple[str, str]]:
     """Return (tag, url) for every href, src and srcset attribute of a page (one URL per srcset here)."""
-    return [
-        (tag.name, tag[name]) for tag in page.find_all(True) for name in ("href", "src", "srcset") if tag.get(name)
-    ]
+    return [(tag.name, tag[name]) for tag in page.find_all(True) for name in ("href", "src", "srcset") if tag.get(name)]
 
 
 def plain_text(page: BeautifulSoup) -> str:
@@ -41,7 +39,11 @@ def plain_text(page: BeautifulSoup) -> str:
 
 def meta(page: BeautifulSoup) -> dict[str, str]:
     """Return the page's <meta> contents by property or name."""
-    return {tag.get("property") or tag.get("name"): tag.get("content", "") for tag in page.find_all("meta") if tag.get("property") or tag.get("name")}
+    return {
+        tag.get("property") or tag.get("name"): tag.get("content", "")
+        for tag in page.find_all("meta")
+        if tag.get("property") or tag.get("name")
+    }
 
 
 def metadata(post: Path) -> dict[str, str]:
@@ -70,25 +72,27 @@ def metric_pages() -> list[str]:
 
 
 def test_every_expected_page_exists(dev_site):
-    expected = [
-        "index.html",
-        "404.html",
-        "robots.txt",
-        "sitemap.xml",
-        "archives/index.html",
-        "categories/index.html",
-        "etiquettes/index.html",
-        "categorie/campagne-numerique/index.html",
-        "etiquette/youtube/index.html",
-        "2017/index.html",
-        "2017/01/index.html",
-        "page/2/index.html",
-        "a-propos/index.html",
-        "mentions-legales/index.html",
-        "transparence/index.html",
-    ] + [str(article_path(dev_site, post).relative_to(dev_site)) for post in POSTS] + [
-        page + "index.html" for page in metric_pages()
-    ]
+    expected = (
+        [
+            "index.html",
+            "404.html",
+            "robots.txt",
+            "sitemap.xml",
+            "archives/index.html",
+            "categories/index.html",
+            "etiquettes/index.html",
+            "categorie/campagne-numerique/index.html",
+            "etiquette/youtube/index.html",
+            "2017/index.html",
+            "2017/01/index.html",
+            "page/2/index.html",
+            "a-propos/index.html",
+            "mentions-legales/index.html",
+            "transparence/index.html",
+        ]
+        + [str(article_path(dev_site, post).relative_to(dev_site)) for post in POSTS]
+        + [page + "index.html" for page in metric_pages()]
+    )
     missing = [name for name in expected if not (dev_site / name).is_file()]
     assert missing == []
 
@@ -104,7 +108,12 @@ def test_article_shows_title_french_date_tags_reading_time_and_share_links(dev_s
         assert tag in text
     assert re.search(r"Lecture\u00a0: \d+\u00a0min", page.get_text())
     hrefs = [url for tag, url in urls(page) if tag == "a"]
-    for share in ("https://twitter.com/intent/tweet?", "https://www.facebook.com/sharer/sharer.php?u=", "https://mastodon.social/share?", "mailto:?subject="):
+    for share in (
+        "https://twitter.com/intent/tweet?",
+        "https://www.facebook.com/sharer/sharer.php?u=",
+        "https://mastodon.social/share?",
+        "mailto:?subject=",
+    ):
         assert any(h.startswith(share) for h in hrefs), share
     assert page.find("a", attrs={"data-copy-link": True})
 
@@ -205,7 +214,7 @@ def local_target(site: Path, page: Path, url: str, site_url: str = "") -> Path |
     """Return the file a local link points to, or None for external links."""
     url = url.split("#", 1)[0].split("?", 1)[0]
     if site_url and url.startswith(site_url):
-        url = url[len(site_url):] or "/"
+        url = url[len(site_url) :] or "/"
     if not url or url.startswith(("http://", "https://", "mailto:", "//", "data:")):
         return None
     target = site / url.lstrip("/") if url.startswith("/") else page.parent / url
@@ -220,9 +229,11 @@ def test_every_internal_link_and_asset_resolves(which, request):
     for html in sorted(site.rglob("*.html")):
         page = soup(html)
         found = urls(page) + [
-            ("data", tag[name]) for name in ("data-plotly", "data-plotly-locale") for tag in page.find_all(attrs={name: True})
+            ("data", tag[name])
+            for name in ("data-plotly", "data-plotly-locale")
+            for tag in page.find_all(attrs={name: True})
         ]
-        for tag, url in found:
+        for _tag, url in found:
             target = local_target(site, html, url, site_url)
             if target is not None and not target.is_file():
                 broken.append(f"{html.relative_to(site)}: {url}")
@@ -243,7 +254,9 @@ def test_linkchecker_finds_no_broken_link(dev_site, serve, tmp_path):
             str(Path(sys.executable).parent / "linkchecker"),
             *("-f", str(config), "--no-status", "--no-warnings", "-v", "-t", "8", base + "/"),
         ],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     summary = [line for line in result.stdout.splitlines() if "links in" in line]
     assert result.returncode == 0, result.stdout[-3000:]

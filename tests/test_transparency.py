@@ -70,7 +70,12 @@ def test_per_metric_csvs_add_up_to_the_tidy_csv(dev_site):
 def test_snapshot_files_are_published_as_they_are(dev_site):
     for path in (ROOT / "stats" / "snapshots").glob("*.yaml"):
         assert (dev_site / DATA / "instantanes" / path.name).read_bytes() == path.read_bytes()
-    check = subprocess.run(["sha256sum", "--strict", "-c", "SHA256SUMS"], cwd=dev_site / DATA / "instantanes", capture_output=True, text=True)
+    check = subprocess.run(
+        ["sha256sum", "--strict", "-c", "SHA256SUMS"],
+        cwd=dev_site / DATA / "instantanes",
+        capture_output=True,
+        text=True,
+    )
     assert check.returncode == 0, check.stdout + check.stderr
 
 
@@ -137,7 +142,9 @@ def test_a_chart_at_the_top_of_a_post_without_summary_is_left_out_of_summaries(n
     project = new_project()
     (project / "content" / "posts" / "zz-graphique.md").write_text(
         "Title: Graphique en tête\nDate: 2017-02-01 10:00\nCategory: Essais\nTags: essai\nSlug: graphique-en-tete\n\n"
-        "```chart\nmetrics: youtube.subscribers\n```\n\n" + "Un texte assez long pour être tronqué. " * 30 + "\n\n"
+        "```chart\nmetrics: youtube.subscribers\n```\n\n"
+        + "Un texte assez long pour être tronqué. " * 30
+        + "\n\n"
         + "```chart\nmetrics: [youtube.subscribers, twitter.followers, facebook.followers]\ntype: latest\n```\n\n" * 4,
         encoding="utf-8",
     )

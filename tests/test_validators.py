@@ -14,7 +14,7 @@ from site_helpers import ROOT
 
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 # A page with one known error, checked in the same run: proves vnu read files and reported.
-CANARY = '<!DOCTYPE html>\n<html lang="fr">\n<head><meta charset="utf-8"><title>t</title></head>\n<body><p><div></div></p></body>\n</html>\n'
+CANARY = '<!DOCTYPE html>\n<html lang="fr">\n<head><meta charset="utf-8"><title>t</title></head>\n<body><p><div></div></p></body>\n</html>\n'  # noqa: E501
 
 
 def run_vnu(*paths: Path) -> list[dict]:
@@ -24,7 +24,9 @@ def run_vnu(*paths: Path) -> list[dict]:
     assert VNU.is_file(), f"{VNU} is missing (npm ci)"
     result = subprocess.run(
         [java, "-jar", str(VNU), "--errors-only", "--format", "json", "--skip-non-html", *map(str, paths)],
-        capture_output=True, text=True, timeout=900,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     report = json.loads(result.stderr or result.stdout)  # vnu writes its JSON report to stderr
     return report["messages"]

@@ -36,8 +36,14 @@ from tools.synthetic_site import DAYS, ChartInfo, SyntheticSite, generate_site, 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = ROOT / "pelicanconf.py"
 PLUGIN = "transparency_stats"
-PHASES = {"load": "load", "charts": "charts", "data_page": "data page", "markdown": "markdown",
-          "embeds": "embeds", "images": "images"}  # key: as shown
+PHASES = {
+    "load": "load",
+    "charts": "charts",
+    "data_page": "data page",
+    "markdown": "markdown",
+    "embeds": "embeds",
+    "images": "images",
+}  # key: as shown
 CHART_CSVS = "transparence/donnees/graphiques"
 VIEWPORT = {"width": 390, "height": 844}
 GROWTH = 10

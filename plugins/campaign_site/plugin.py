@@ -7,7 +7,6 @@ from pathlib import Path
 from pelican import signals
 
 import french
-
 from french.typography import typeset
 
 from . import checks, drafts

@@ -65,9 +65,9 @@ def format_month(d: dt.date) -> str:
 
 def is_whole_month(start: dt.date, end: dt.date) -> bool:
     """Tell whether [start, end] is exactly one calendar month."""
-    return start.day == 1 and (end.year, end.month) == (start.year, start.month) and (
-        end + dt.timedelta(days=1)
-    ).day == 1
+    return (
+        start.day == 1 and (end.year, end.month) == (start.year, start.month) and (end + dt.timedelta(days=1)).day == 1
+    )
 
 
 def format_period(start: dt.date, end: dt.date) -> str:

@@ -46,8 +46,12 @@ RESERVED_IDS = {
 
 def parse_catalogue(data: bytes, path: str, problems: Problems) -> tuple[dict[str, Metric], set[str]]:
     """Return the valid metrics of `stats/metrics.yaml` in file order, and the ids of broken ones (in `problems`)."""
-    root = expect_map(read_yaml(data, path), path, "the metrics catalogue",
-                      "write one metric id per line, followed by its label: and kind:")
+    root = expect_map(
+        read_yaml(data, path),
+        path,
+        "the metrics catalogue",
+        "write one metric id per line, followed by its label: and kind:",
+    )
     metrics, broken = {}, set()
     for entry in root.entries:
         broken.add(entry.key)
@@ -79,15 +83,22 @@ def parse_metric(entry: YEntry, path: str) -> Metric:
 def check_metric_id(entry: YEntry, path: str) -> None:
     """Refuse a metric id that is not lowercase letters, digits, '.', '_' or '-', or that the data page uses."""
     if entry.key in RESERVED_IDS:
-        raise fail(path, entry, f"metric id {quote(entry.key)} is taken: the data page keeps "
-                   f"{RESERVED_IDS[entry.key]} there, where the metric's page would go",
-                   f"choose another id, like {quote('site.' + entry.key)}")
+        raise fail(
+            path,
+            entry,
+            f"metric id {quote(entry.key)} is taken: the data page keeps "
+            f"{RESERVED_IDS[entry.key]} there, where the metric's page would go",
+            f"choose another id, like {quote('site.' + entry.key)}",
+        )
     if METRIC_ID.fullmatch(entry.key):
         return
     lower = entry.key.lower()
-    hint = (f"write it in lowercase: {quote(lower)}" if METRIC_ID.fullmatch(lower)
-            else "use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit,"
-            " like youtube.subscribers")
+    hint = (
+        f"write it in lowercase: {quote(lower)}"
+        if METRIC_ID.fullmatch(lower)
+        else "use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit,"
+        " like youtube.subscribers"
+    )
     raise fail(path, entry, f"{quote(entry.key)} is not a valid metric id", hint)
 
 

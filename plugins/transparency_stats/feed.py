@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-
 from html import escape
 
 from feedgenerator import Atom1Feed
@@ -23,8 +22,9 @@ def figure_item(stats: StatsData, o: Observation, base_url: str) -> str:
     """
     url = escape(metric_page_url(base_url, o.metric))
     label = escape(stats.metrics[o.metric].label)
-    return f'<li><a href="{url}">{label}</a>{NBSP}: {escape(format_value(o.value))} ({escape(observation_when(o))})</li>'
-
+    return (
+        f'<li><a href="{url}">{label}</a>{NBSP}: {escape(format_value(o.value))} ({escape(observation_when(o))})</li>'
+    )
 
 
 def snapshot_feed(stats: StatsData, base_url: str, title: str) -> Atom1Feed:
@@ -44,24 +44,41 @@ def snapshot_feed(stats: StatsData, base_url: str, title: str) -> Atom1Feed:
     for snapshot in stats.snapshots:  # already sorted by (date, file name)
         figures = by_snapshot.get(snapshot.filename)
         if figures:
-            entries.append((snapshot.date, {
-                "title": f"Chiffres du {format_date(snapshot.date)} — {snapshot.source}",
-                "link": f"{base_url}/#{snapshot_anchor(snapshot)}",
-                "description": "<ul>" + "".join(figures) + "</ul>",
-                "unique_id": f"urn:sha256:{snapshot.sha256}",
-            }))
+            entries.append(
+                (
+                    snapshot.date,
+                    {
+                        "title": f"Chiffres du {format_date(snapshot.date)} — {snapshot.source}",
+                        "link": f"{base_url}/#{snapshot_anchor(snapshot)}",
+                        "description": "<ul>" + "".join(figures) + "</ul>",
+                        "unique_id": f"urn:sha256:{snapshot.sha256}",
+                    },
+                )
+            )
     for correction in stats.corrections:
         old, new = correction.old, correction.new
         label = stats.metrics[new.metric].label
-        entries.append((new.snapshot.date, {
-            "title": f"Correction du {format_date(new.snapshot.date)} — {label}",
-            "link": f"{base_url}/#{correction_anchor(correction)}",
-            "description": str(Markup("<p>{}{}: {} → {} ({}). {}</p>").format(
-                label, NBSP, format_value(old.value), format_value(new.value), observation_when(new),
-                correction.reason)),
-            "unique_id": f"urn:sha256:{new.snapshot.sha256}:correction:{new.metric}:{new.start}..{new.end}",
-        }))
-    for number, (day, item) in sorted(enumerate(entries), key=lambda e: (e[1][0], e[0]), reverse=True):
-        when = dt.datetime.combine(day, dt.time(12, 0), tzinfo=dt.timezone.utc)
+        entries.append(
+            (
+                new.snapshot.date,
+                {
+                    "title": f"Correction du {format_date(new.snapshot.date)} — {label}",
+                    "link": f"{base_url}/#{correction_anchor(correction)}",
+                    "description": str(
+                        Markup("<p>{}{}: {} → {} ({}). {}</p>").format(
+                            label,
+                            NBSP,
+                            format_value(old.value),
+                            format_value(new.value),
+                            observation_when(new),
+                            correction.reason,
+                        )
+                    ),
+                    "unique_id": f"urn:sha256:{new.snapshot.sha256}:correction:{new.metric}:{new.start}..{new.end}",
+                },
+            )
+        )
+    for _number, (day, item) in sorted(enumerate(entries), key=lambda e: (e[1][0], e[0]), reverse=True):
+        when = dt.datetime.combine(day, dt.time(12, 0), tzinfo=dt.UTC)
         feed.add_item(pubdate=when, updateddate=when, **item)
     return feed

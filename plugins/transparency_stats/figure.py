@@ -148,7 +148,7 @@ def latest_labels(observations: list[Observation], log: bool) -> list[dict]:
     amounts = [o.value.amount for o in observations]
     longest = max(amounts, default=0)
     labels = []
-    for index, (o, amount) in enumerate(zip(observations, amounts)):
+    for index, (o, amount) in enumerate(zip(observations, amounts, strict=False)):
         if log and amount <= 0:
             continue  # no bar on a log axis
         inside = not log and longest > 0 and amount >= longest * INSIDE_FROM
@@ -232,7 +232,7 @@ def build_figure(selection: ChartSelection) -> dict:
     colors = [metric_color(m, i) for i, m in enumerate(metrics)]
     if spec.type == "latest":
         plotted = {o.metric for o in observations}
-        shown = [(m, c) for m, c in zip(metrics, colors) if m.id in plotted]
+        shown = [(m, c) for m, c in zip(metrics, colors, strict=False) if m.id in plotted]
         data = [latest_trace([m for m, _ in shown], [c for _, c in shown], observations)]
         layout = build_layout(spec, 1, None)
         layout["annotations"] = latest_labels(list(observations), spec.scale == "log")
@@ -240,10 +240,10 @@ def build_figure(selection: ChartSelection) -> dict:
     groups = group_by_metric(metric_ids, observations)
     extra = hover_extra(len(metrics))
     if spec.type == "bar":
-        data = [bar_trace(m, c, g, extra) for m, c, g in zip(metrics, colors, groups)]
+        data = [bar_trace(m, c, g, extra) for m, c, g in zip(metrics, colors, groups, strict=False)]
         return {"data": data, "layout": build_layout(spec, len(data), bar_categories(groups))}
     fill = spec.type == "area"
-    data = [time_trace(m, c, g, fill, extra) for m, c, g in zip(metrics, colors, groups)]
+    data = [time_trace(m, c, g, fill, extra) for m, c, g in zip(metrics, colors, groups, strict=False)]
     layout = build_layout(spec, len(data), None)
     days = {x for trace in data for x in trace["x"]}
     if len(days) == 1:

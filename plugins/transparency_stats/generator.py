@@ -80,8 +80,12 @@ class TransparencyPageGenerator(Generator):
         for platform, views in groups:
             for view in views:
                 if view.metric.id == feed:  # the catalogue refuses the default feed name; a custom one is seen here
-                    logger.error("stats/metrics.yaml:%d:1: metric id '%s' is taken: the data page writes its feed"
-                                 " there (TRANSPARENCY_STATS_FEED) — choose another id", view.metric.line, feed)
+                    logger.error(
+                        "stats/metrics.yaml:%d:1: metric id '%s' is taken: the data page writes its feed"
+                        " there (TRANSPARENCY_STATS_FEED) — choose another id",
+                        view.metric.line,
+                        feed,
+                    )
                     continue
                 writer.write_file(
                     f"{folder}/{view.metric.id}/index.html",

@@ -74,8 +74,12 @@ def page_figure(figure: dict, width: int, theme: Theme) -> dict:
     layout = dict(figure.get("layout", {}))
     layout["font"] = {**layout.get("font", {}), "color": theme.fg, "family": theme.font}
     for axis in ("xaxis", "yaxis"):
-        layout[axis] = {**layout.get(axis, {}), "gridcolor": theme.grid, "linecolor": theme.grid,
-                        "zerolinecolor": theme.grid}
+        layout[axis] = {
+            **layout.get(axis, {}),
+            "gridcolor": theme.grid,
+            "linecolor": theme.grid,
+            "zerolinecolor": theme.grid,
+        }
     data = []
     for index, trace in enumerate(figure.get("data", [])):
         trace = dict(trace)

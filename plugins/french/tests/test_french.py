@@ -28,6 +28,7 @@ class Value(NamedTuple):
     amount: int | float
     bound: str = "exact"
 
+
 D = dt.date
 NNBSP = "\u202f"
 NBSP = "\u00a0"

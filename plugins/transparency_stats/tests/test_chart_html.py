@@ -4,8 +4,8 @@ import json
 from html.parser import HTMLParser
 
 import pytest
-from factories import D, FANS, FOLLOWERS, VISITS, chart, monthly, observation, snapshot, stats_data
 
+from factories import FANS, FOLLOWERS, VISITS, D, chart, monthly, observation, snapshot, stats_data
 from transparency_stats import chart_html, figure
 from transparency_stats.model import Metric
 from transparency_stats.selection import select
@@ -19,6 +19,7 @@ def build_figure(spec, stats):
 def render_chart(spec, stats, chart_id, csv_url):
     """Return the HTML of a chart, through its selection."""
     return chart_html.render_chart(select(spec, stats), chart_id, csv_url)
+
 
 NNBSP = "\u202f"
 NBSP = "\u00a0"
@@ -204,9 +205,13 @@ def test_titles_captions_labels_and_sources_are_typeset_but_not_attributes():
     assert html.find("p", id="graphique-1-title").text() == f"Abonnés{NBSP}: 10{NNBSP}000{NNBSP}?"
     assert html.find("table").find("caption").text() == f"Abonnés{NBSP}: 10{NNBSP}000{NNBSP}?"
     assert html.find("table").find_all("th", scope="col")[1].text() == f"Abonnés{NBSP}: page «{NBSP}Insoumis{NBSP}»"
-    assert html.find("figcaption").text().startswith(
-        f"Un minimum{NBSP}: «{NBSP}plus de 1{NNBSP}000{NBSP}»{NNBSP}! "
-        f"Source{NBSP}: Bilan «{NBSP}10{NNBSP}000{NBSP}»{NNBSP}; équipe — "
+    assert (
+        html.find("figcaption")
+        .text()
+        .startswith(
+            f"Un minimum{NBSP}: «{NBSP}plus de 1{NNBSP}000{NBSP}»{NNBSP}! "
+            f"Source{NBSP}: Bilan «{NBSP}10{NNBSP}000{NBSP}»{NNBSP}; équipe — "
+        )
     )
     plot = html.find("div", **{"data-figure": "graphique-1-data"})
     assert plot.attrs["aria-label"].startswith("Abonnés : 10 000 ? — ")
@@ -295,8 +300,10 @@ def test_the_caption_links_each_metric_to_its_page_in_chart_order():
     spec, stats = chart("tw_followers", "fb_fans"), figures()
     caption = parse(chart_html.render_chart(select(spec, stats), "g", "/d.csv", urls)).find("figcaption")
     links = [(a.attrs["href"], a.text()) for a in caption.find_all("a") if "download" not in a.attrs]
-    assert links[-2:] == [("/transparence/tw_followers/", "Abonnés Twitter"),
-                          ("/transparence/fb_fans/", "Abonnés Facebook")]
+    assert links[-2:] == [
+        ("/transparence/tw_followers/", "Abonnés Twitter"),
+        ("/transparence/fb_fans/", "Abonnés Facebook"),
+    ]
     assert f"Tous les chiffres{NBSP}: Abonnés Twitter et Abonnés Facebook." in caption.text()
 
 

@@ -25,7 +25,9 @@ def test_exact_totals_give_an_exact_change():
 
 
 def test_a_rise_to_a_lower_bound_is_at_least_the_difference():
-    text = describe_change(figure(day(11, 30), day(11, 30), 80000), figure(day(12, 23), day(12, 23), 145000, "at_least"))
+    text = describe_change(
+        figure(day(11, 30), day(11, 30), 80000), figure(day(12, 23), day(12, 23), 145000, "at_least")
+    )
     assert text == "Hausse d’au moins 65 000 depuis 30 nov. 2016 (80 000)"
 
 
@@ -44,7 +46,9 @@ def test_two_lower_bounds_say_what_is_known_and_never_approximate():
 
 def test_a_rise_from_a_lower_bound_says_both_figures():
     # 145 000 now, at least 80 000 then: the change is at most +65 000, maybe a fall.
-    text = describe_change(figure(day(11, 30), day(11, 30), 80000, "at_least"), figure(day(12, 23), day(12, 23), 145000))
+    text = describe_change(
+        figure(day(11, 30), day(11, 30), 80000, "at_least"), figure(day(12, 23), day(12, 23), 145000)
+    )
     assert text == "145 000, contre au moins 80 000 le 30 nov. 2016"
 
 
@@ -54,7 +58,9 @@ def test_approximations_give_an_approximate_change_without_a_double_sign():
 
 
 def test_a_lower_bound_and_an_approximation_say_both_figures():
-    text = describe_change(figure(day(11, 1), day(11, 30), 900, "about"), figure(day(12, 1), day(12, 31), 1000, "at_least"))
+    text = describe_change(
+        figure(day(11, 1), day(11, 30), 900, "about"), figure(day(12, 1), day(12, 31), 1000, "at_least")
+    )
     assert text == "Au moins 1 000, contre environ 900 en novembre 2016"
 
 
@@ -67,7 +73,12 @@ def test_no_sign_follows_a_bound_sign_and_no_direction_is_claimed_unknown(latest
     )
     assert not re.search("[≥≤≈][\u00a0 ]*[+−]", text), text
     delta = amounts[1] - amounts[0]
-    known = (latest, previous) == ("at_least", "exact") and delta > 0 or (latest, previous) == ("exact", "at_least") and delta < 0
+    known = (
+        (latest, previous) == ("at_least", "exact")
+        and delta > 0
+        or (latest, previous) == ("exact", "at_least")
+        and delta < 0
+    )
     if "at_least" in (latest, previous) and not known:
         assert "Hausse" not in text and "Baisse" not in text and "+" not in text, text
 
@@ -114,7 +125,7 @@ def test_metric_ids_differing_by_a_dot_and_a_dash_get_different_html_ids():
     dotted, dashed = Metric("a.b", "Dotted", "total"), Metric("a-b", "Dashed", "total")
     figures = [observation(m, D(2017, month, 5), month) for m in ("a.b", "a-b") for month in (1, 2)]
     stats = stats_data([dotted, dashed], figures)
-    (_, views), = platform_groups(stats, "/transparence")
+    ((_, views),) = platform_groups(stats, "/transparence")
     assert len({view.anchor for view in views}) == 2
     assert [view.url for view in views] == ["/transparence/a.b/", "/transparence/a-b/"]
     chart_ids = [re.search(r'<figure class="ts-chart" id="([^"]+)"', str(view.chart))[1] for view in views]

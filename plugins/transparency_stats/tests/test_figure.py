@@ -2,10 +2,10 @@
 
 import json
 
-from factories import D, FANS, FOLLOWERS, VISITS, chart, monthly, observation, stats_data
 from hypothesis import given
 from hypothesis import strategies as st
 
+from factories import FANS, FOLLOWERS, VISITS, D, chart, monthly, observation, stats_data
 from french.typography import typeset
 from transparency_stats import figure
 from transparency_stats.figure import PALETTE, figure_json
@@ -15,7 +15,9 @@ from transparency_stats.selection import select
 def build_figure(spec, stats):
     """Return the figure of a chart, through its selection."""
     return figure.build_figure(select(spec, stats))
-from transparency_stats.model import Metric
+
+
+from transparency_stats.model import Metric  # noqa: E402
 
 NNBSP = "\u202f"
 NBSP = "\u00a0"
@@ -151,7 +153,10 @@ def test_a_bar_chart_puts_periods_on_a_category_axis_and_hatches_bounds():
 def test_exact_bars_are_not_hatched_and_all_bounded_bars_share_one_pattern():
     exact = [observation("site_visits", D(2016, 9, 1), 1, end=D(2016, 9, 30))]
     bounded = [observation("site_visits", D(2016, 9, 1), 1, "at_least", end=D(2016, 9, 30))]
-    assert "pattern" not in build_figure(chart("site_visits", type="bar"), stats_data([VISITS], exact))["data"][0]["marker"]
+    assert (
+        "pattern"
+        not in build_figure(chart("site_visits", type="bar"), stats_data([VISITS], exact))["data"][0]["marker"]
+    )
     marker = build_figure(chart("site_visits", type="bar"), stats_data([VISITS], bounded))["data"][0]["marker"]
     assert marker["pattern"]["shape"] == "/"
 
@@ -243,7 +248,6 @@ def test_a_one_metric_twelve_point_line_chart_fits_in_1500_bytes():
     size = len(figure_json(build_figure(spec, stats)).encode("utf-8"))
     print(f"one-metric 12-point line chart: {size} bytes of JSON")
     assert size <= 1500
-
 
 
 def test_a_lone_date_gets_a_month_of_axis_not_a_millisecond():

@@ -136,7 +136,9 @@ def test_a_metric_id_equal_to_a_custom_feed_name_is_reported_not_overwritten(tmp
     )
     Pelican(settings).run()
     errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
-    assert errors == ["stats/metrics.yaml:8:1: metric id 'signups.new' is taken: the data page writes its feed there"
-                      " (TRANSPARENCY_STATS_FEED) — choose another id"]
+    assert errors == [
+        "stats/metrics.yaml:8:1: metric id 'signups.new' is taken: the data page writes its feed there"
+        " (TRANSPARENCY_STATS_FEED) — choose another id"
+    ]
     assert (tmp_path / "transparence" / "signups.new").is_file()  # the feed, not a page over it
     assert (tmp_path / "transparence" / "video.subscribers" / "index.html").is_file()

@@ -41,7 +41,7 @@ def test_loads_catalogue_snapshots_and_observations(make_stats):
     stats = make_stats(
         {
             "2016-12-23.yaml": snapshot(head="url: https://studio.youtube.com/channel\nnote: read by hand\n")
-            + "periods:\n  site.visits:\n    2016-11: 900\n    2016-12-01..2016-12-15: {about: 2.5}\n    2016-12-20: 7\n",
+            + "periods:\n  site.visits:\n    2016-11: 900\n    2016-12-01..2016-12-15: {about: 2.5}\n    2016-12-20: 7\n",  # noqa: E501
             "2016-12-24.yml": snapshot(
                 "totals:\n  youtube.subscribers: {at_least: 146000}\n  twitter.followers: 10\n", date="2016-12-24"
             ),
@@ -494,7 +494,7 @@ def test_unknown_metric_in_snapshot(make_stats):
     error = error_of(make_stats({"s.yaml": snapshot("totals:\n  youtube.subscriber: 1\n")}))
     assert (
         str(error)
-        == f"{SNAP}:4:3: unknown metric 'youtube.subscriber' — did you mean 'youtube.subscribers'? If not, add the new metric to stats/metrics.yaml (or with `invoke metric`)"
+        == f"{SNAP}:4:3: unknown metric 'youtube.subscriber' — did you mean 'youtube.subscribers'? If not, add the new metric to stats/metrics.yaml (or with `invoke metric`)"  # noqa: E501
     )
     error = error_of(make_stats({"s.yaml": snapshot("totals:\n  facebook.likes: 1\n")}))
     assert (
@@ -529,7 +529,7 @@ def test_conflicting_totals_name_both_files(make_stats):
     )
     assert str(error_of(stats)) == (
         "stats/snapshots/b.yaml:5:3: 'youtube.subscribers' on 2016-12-23 is 146000 here"
-        " but 145000 in stats/snapshots/a.yaml:4 — keep one value, or correct the published figure in the open under 'corrections:', with a reason"
+        " but 145000 in stats/snapshots/a.yaml:4 — keep one value, or correct the published figure in the open under 'corrections:', with a reason"  # noqa: E501
     )
 
 
@@ -544,7 +544,7 @@ def test_conflict_is_reported_in_the_later_snapshot_by_date(make_stats):
     )
     assert str(error_of(stats)) == (
         "stats/snapshots/a.yaml:5:5: 'site.visits' for 2016-11 is 10 here"
-        " but about 10 in stats/snapshots/b.yaml:5 — keep one value, or correct the published figure in the open under 'corrections:', with a reason"
+        " but about 10 in stats/snapshots/b.yaml:5 — keep one value, or correct the published figure in the open under 'corrections:', with a reason"  # noqa: E501
     )
 
 
@@ -553,7 +553,7 @@ def test_conflict_within_one_file(make_stats):
         {"s.yaml": snapshot("periods:\n  site.visits:\n    2016-11-05: 1\n    2016-11-05..2016-11-05: 2\n")}
     )
     assert str(error_of(stats)) == (
-        f"{SNAP}:6:5: 'site.visits' on 2016-11-05 is 2 here but 1 in {SNAP}:5 — keep one value, or correct the published figure in the open under 'corrections:', with a reason"
+        f"{SNAP}:6:5: 'site.visits' on 2016-11-05 is 2 here but 1 in {SNAP}:5 — keep one value, or correct the published figure in the open under 'corrections:', with a reason"  # noqa: E501
     )
 
 
@@ -717,8 +717,9 @@ def test_subfolders_are_not_read(make_stats):
     assert len(load_stats(stats).snapshots) == 1
 
 
-@pytest.mark.parametrize("key", ["donnees", "graphique", "index", "index.html", "nouveaux-chiffres.atom.xml",
-                                 "index.html.gz"])
+@pytest.mark.parametrize(
+    "key", ["donnees", "graphique", "index", "index.html", "nouveaux-chiffres.atom.xml", "index.html.gz"]
+)
 def test_a_metric_id_the_data_page_uses_is_refused(make_stats, key):
     """Each metric's page is <data page>/<id>/: an id naming the page's own folders or files would collide."""
     error = error_of(make_stats({}, metrics=f"ok:\n  label: A\n  kind: total\n{key}:\n  label: B\n  kind: total\n"))

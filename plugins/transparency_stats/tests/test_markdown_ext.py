@@ -19,7 +19,7 @@ def payloads(html: str) -> list[dict]:
 
 def test_blocks_keep_their_text_and_the_line_of_their_fence_in_the_file():
     html = convert(
-        "Title: x\nDate: 2017-01-05\n\nIntro.\n\n```chart\nmetrics: a\ntype: bar\n```\n\nText.\n\n~~~chart\nmetrics: b\n~~~\n"
+        "Title: x\nDate: 2017-01-05\n\nIntro.\n\n```chart\nmetrics: a\ntype: bar\n```\n\nText.\n\n~~~chart\nmetrics: b\n~~~\n"  # noqa: E501
     )
     assert payloads(html) == [
         {"index": 0, "line": 6, "text": "metrics: a\ntype: bar"},

@@ -90,7 +90,7 @@ def test_changes_say_the_previous_figure_and_spot_falls(make_stats):
     found = {c.new.metric: c for c in changes(data, {"new.yaml"})}
     assert found["youtube.subscribers"].is_fall and not found["twitter.followers"].is_fall
     assert describe(found["youtube.subscribers"], data) == (
-        "YouTube subscribers\u00a0: 140\u202f000 (1er févr. 2017) — −\u00a05\u202f000 depuis 23 déc. 2016 (145\u202f000)"
+        "YouTube subscribers\u00a0: 140\u202f000 (1er févr. 2017) — −\u00a05\u202f000 depuis 23 déc. 2016 (145\u202f000)"  # noqa: E501
     )
     assert describe(found["twitter.followers"], data).endswith("premier chiffre de cette métrique")
 
@@ -235,13 +235,17 @@ def test_checking_posts_finds_every_broken_chart(make_stats, tmp_path):
 
 
 def test_a_source_column_wins_and_splits_a_day_by_source(make_stats):
-    text = "date,metric,value,source\n2017-02-01,youtube.subscribers,210000,YouTube Studio\n" \
-           "2017-02-01,twitter.followers,950000,\n"
+    text = (
+        "date,metric,value,source\n2017-02-01,youtube.subscribers,210000,YouTube Studio\n"
+        "2017-02-01,twitter.followers,950000,\n"
+    )
     figures = read_csv_figures("c.csv", text, csv_columns(""))
     files, _ = import_plan(figures, "Import du fichier c.csv", None, None)
     assert list(files) == ["2017-02-01-import.yaml", "2017-02-01-import-2.yaml"]
     sources = {name: text.splitlines()[1] for name, text in files.items()}
-    assert sources == {"2017-02-01-import.yaml": 'source: "Import du fichier c.csv"',
-                       "2017-02-01-import-2.yaml": 'source: "YouTube Studio"'}
+    assert sources == {
+        "2017-02-01-import.yaml": 'source: "Import du fichier c.csv"',
+        "2017-02-01-import-2.yaml": 'source: "YouTube Studio"',
+    }
     data = check_new_files(make_stats({"a.yaml": FIRST}), files)
     assert {s.source for s in data.snapshots} == {"YouTube Studio", "Import du fichier c.csv"}
