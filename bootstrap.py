@@ -3,8 +3,8 @@
 
 Needs only Python 3.11+. It creates `.venv/`, installs the pinned, hash-checked
 dependencies (again only when a lock file changed), then the project itself in
-editable mode (again only when pyproject.toml or its packages changed), so the
-plugins and tools/ import from anywhere; for the tests it also installs the
+editable mode (again only when a pyproject.toml or the packages changed): the site's
+plugin and the stats plugin, a distribution of its own; for the tests it also installs the
 pinned npm validators and Debian's Chromium and Java when they are missing and
 this user may install them; for the build tasks, Chromium (it draws the chart
 images). Then it hands over to `invoke TASK`.
@@ -76,19 +76,23 @@ def ensure_python_packages(with_dev: bool) -> None:
     record_stamp(name, *locks)
 
 
+PLUGIN_DISTRIBUTION = ROOT / "plugins" / "transparency-stats"  # the stats plugin, a distribution of its own
+
+
 def project_packages() -> list[str]:
-    """Return the top-level packages pyproject.toml's discovery finds: under plugins/, and tools/."""
-    inits = [*ROOT.glob("plugins/*/__init__.py"), *ROOT.glob("*/__init__.py")]
+    """Return the top-level packages the two distributions install: the site's plugins/, and the stats plugin's."""
+    inits = [*ROOT.glob("plugins/*/__init__.py"), *PLUGIN_DISTRIBUTION.glob("*/__init__.py")]
     return sorted(init.parent.relative_to(ROOT).as_posix() for init in inits)
 
 
 def ensure_project_installed() -> None:
-    """Install the project itself in editable mode, so its packages import from anywhere without sys.path edits."""
+    """Install the site (campaign_site) and the stats plugin in editable mode, so both import from anywhere."""
     stamp = VENV / ".installed-project"
-    state = files_digest(ROOT / "pyproject.toml") + "\n" + "\n".join(project_packages())
+    manifests = (ROOT / "pyproject.toml", PLUGIN_DISTRIBUTION / "pyproject.toml")
+    state = files_digest(*manifests) + "\n" + "\n".join(project_packages())
     if stamp.exists() and stamp.read_text() == state:
         return
-    say("installing the project in editable mode (pyproject.toml)")
+    say("installing the site and the stats plugin in editable mode (pyproject.toml)")
     # The build backend (setuptools) comes from requirements.lock: nothing unpinned is fetched.
     run(
         str(BIN / "python"),
@@ -102,6 +106,8 @@ def ensure_project_installed() -> None:
         "--no-index",
         "--editable",
         ".",
+        "--editable",
+        str(PLUGIN_DISTRIBUTION),
     )
     stamp.write_text(state)
 

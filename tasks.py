@@ -73,7 +73,7 @@ def livereload(c, port="8000"):
 
 def _require_chromium(task_name: str) -> None:
     """Refuse to build for publishing without Chromium: published pages need their chart images and share cards."""
-    from transparency_stats.images import NO_BROWSER, find_browser
+    from transparency_stats.media.images import NO_BROWSER, find_browser
 
     if find_browser() is None:
         raise Exit(f"invoke {task_name}: {NO_BROWSER}; published pages need them, so nothing was built", code=1)

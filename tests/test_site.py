@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from french.typography import typeset
 from site_helpers import ROOT, soup
+from transparency_stats.french.typography import typeset
 
 pytestmark = pytest.mark.slow
 

@@ -21,8 +21,8 @@ INVOKE = str(Path(sys.executable).parent / "invoke")
 
 def test_every_task_answers_help(tmp_path):
     """`invoke TASK --help` prints the task's help and exits 0, for every task `invoke --list` shows."""
-    # A lone copy of tasks.py: if --help ever ran a task instead, it would act on an empty folder.
-    shutil.copy2(ROOT / "tasks.py", tmp_path / "tasks.py")
+    # A copy of tasks.py and tools/ alone: if --help ever ran a task instead, it would act on an empty folder.
+    lone_tasks(tmp_path)
     listing = subprocess.run(
         [INVOKE, "--list", "--list-format=json"], cwd=tmp_path, capture_output=True, text=True, check=True
     )
@@ -39,11 +39,17 @@ def test_every_task_answers_help(tmp_path):
         assert run.returncode == 0, f"invoke {name} --help: exit {run.returncode}: {err.strip()}"
         assert out.startswith(f"Usage: inv[oke] [--core-opts] {name} "), out
         assert " ".join(tasks[name].split()) in " ".join(out.split()), f"invoke {name} --help lacks its docstring"
-    assert not [p.name for p in tmp_path.iterdir() if p.name not in ("tasks.py", "__pycache__")]
+    assert not [p.name for p in tmp_path.iterdir() if p.name not in ("tasks.py", "tools", "__pycache__")]
+
+
+def lone_tasks(folder: Path) -> None:
+    """Copy tasks.py and tools/ (which runs from the checkout, not installed) to an otherwise empty folder."""
+    shutil.copy2(ROOT / "tasks.py", folder / "tasks.py")
+    shutil.copytree(ROOT / "tools", folder / "tools", ignore=shutil.ignore_patterns("__pycache__"))
 
 
 def test_snapshot_without_a_date_says_what_to_type(tmp_path):
-    shutil.copy2(ROOT / "tasks.py", tmp_path / "tasks.py")
+    lone_tasks(tmp_path)
     run = subprocess.run([INVOKE, "snapshot"], cwd=tmp_path, capture_output=True, text=True)
     assert run.returncode == 1
     assert run.stderr.strip() == "--date is missing — give the day the figures were read, like --date 2017-01-05"

@@ -262,8 +262,8 @@ def test_templates_get_a_typeset_filter_and_markdown_the_extension_once():
     import jinja2
 
     from campaign_site.plugin import add_template_helpers
-    from french.markdown_ext import TypographyExtension
     from site_helpers import ROOT
+    from transparency_stats.french.markdown_ext import TypographyExtension
 
     class Pelican:
         settings = {"THEME": str(ROOT / "theme"), "SITEURL": "", "THEME_STATIC_DIR": "theme", "MARKDOWN": {}}

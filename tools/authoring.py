@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 from tools.sitebuild import display_path
+from transparency_stats.authoring.recording import UsageError
 from transparency_stats.errors import StatsError
-from transparency_stats.recording import UsageError
 
 SNAPSHOT_TEMPLATE = """\
 # (modèle) Relevé du {date}. Remplacez les exemples, puis supprimez chaque ligne qui porte « # (modèle) ».
@@ -80,7 +80,7 @@ def snapshot(
     yes: bool = False,
 ) -> int:
     """Record figures in a new snapshot file (or, without --set, write the template to fill in)."""
-    from transparency_stats.recording import (
+    from transparency_stats.authoring.recording import (
         FigureInput,
         argument_error,
         changes,
@@ -148,7 +148,7 @@ def import_stats(
     root: Path, file: str, source: str, url: str = "", note: str = "", columns: str = "", dry_run: bool = False
 ) -> int:
     """Turn a CSV of figures into one snapshot per date, after checking every row."""
-    from transparency_stats.recording import (
+    from transparency_stats.authoring.recording import (
         changes,
         check_new_files,
         csv_columns,
@@ -207,7 +207,7 @@ def metric(
     decimals: int = 0,
 ) -> int:
     """Add a metric to stats/metrics.yaml."""
-    from transparency_stats.catalogue_edit import add_metric
+    from transparency_stats.authoring.catalogue_edit import add_metric
 
     try:
         if not metric_id or not label or not kind:
@@ -244,8 +244,8 @@ def whole_number(value, option: str) -> int:
 
 def stats(root: Path, check: bool = False, days: int | str = 30, today: dt.date | None = None) -> int:
     """Print one line per metric, or with check=True validate the stats and every chart block."""
-    from transparency_stats.loader import load_stats
-    from transparency_stats.report import check_posts, metric_reports, report_line
+    from transparency_stats.authoring.report import check_posts, metric_reports, report_line
+    from transparency_stats.stats.loader import load_stats
 
     try:
         days = whole_number(days, "--days")

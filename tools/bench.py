@@ -228,11 +228,11 @@ def measure_figure_json(site: SyntheticSite, count: int = 50, reps: int = 5) -> 
     """Time the plugin's figure JSON against plotly.graph_objects' to_json(), side by side, per chart."""
     import plotly.graph_objects as go
 
-    from transparency_stats import chartspec
-    from transparency_stats.figure import build_figure as figure_of_selection
-    from transparency_stats.figure import figure_json
-    from transparency_stats.loader import load_stats
-    from transparency_stats.selection import select
+    from transparency_stats.charts import spec as chartspec
+    from transparency_stats.charts.plot import build_figure as figure_of_selection
+    from transparency_stats.charts.plot import figure_json
+    from transparency_stats.charts.selection import select
+    from transparency_stats.stats.loader import load_stats
 
     def build_figure(spec, stats):
         return figure_of_selection(select(spec, stats))

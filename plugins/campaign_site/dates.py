@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
-from french import format_date_long, format_month
+from transparency_stats.french import format_date_long, format_month
 
 
 @cache

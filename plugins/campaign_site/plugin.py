@@ -6,8 +6,8 @@ from pathlib import Path
 
 from pelican import signals
 
-import french
-from french.typography import typeset
+from transparency_stats import french
+from transparency_stats.french.typography import typeset
 
 from . import checks, drafts
 from .assets import AssetManifest

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from french import NBSP
+from transparency_stats.french import NBSP
 
 WORDS_PER_MINUTE = 200
 

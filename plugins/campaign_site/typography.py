@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from markupsafe import escape
 
-from french import NBSP, NNBSP
-from french.markdown_ext import TypographyExtension
-from french.typography import typeset
+from transparency_stats.french import NBSP, NNBSP
+from transparency_stats.french.markdown_ext import TypographyExtension
+from transparency_stats.french.typography import typeset
 
 
 class TypesetTitle(str):

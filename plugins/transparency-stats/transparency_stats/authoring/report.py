@@ -1,0 +1,90 @@
+"""What `invoke stats` says: one line per metric (latest figure, change, count, warnings), and the whole check."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from transparency_stats.charts.selection import latest_observation
+from transparency_stats.errors import Problems, StatsError
+from transparency_stats.french import NBSP, format_value
+from transparency_stats.pages.views import describe_change, observation_when
+from transparency_stats.stats.model import Metric, Observation, StatsData
+
+STALE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class MetricReport:
+    """One metric's state: its latest figure, the one before, how many figures, and what looks wrong."""
+
+    metric: Metric
+    latest: Observation | None
+    previous: Observation | None
+    count: int
+    warnings: list[str] = field(default_factory=list)
+
+
+def month_index(day: dt.date) -> int:
+    """Return a month as a number that counts months: consecutive months differ by one."""
+    return day.year * 12 + day.month - 1
+
+
+def monthly_gaps(series: tuple[Observation, ...]) -> list[str]:
+    """Return the months missing between the first and the last whole-month figure of a series (YYYY-MM)."""
+    from transparency_stats.french import is_whole_month
+
+    months = sorted({month_index(o.start) for o in series if is_whole_month(o.start, o.end)})
+    present = set(months)
+    return (
+        [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(months[0], months[-1]) if m not in present] if months else []
+    )
+
+
+def metric_reports(stats: StatsData, today: dt.date, stale_days: int = STALE_DAYS) -> list[MetricReport]:
+    """Return a report per metric, in catalogue order."""
+    reports = []
+    for metric in stats.metrics.values():
+        series = stats.observations.get(metric.id, ())
+        latest = latest_observation(series)
+        previous = latest_observation(o for o in series if latest and o.end < latest.end)
+        warnings = []
+        if latest is None:
+            warnings.append("définie mais jamais relevée")
+        elif (today - latest.end).days > stale_days:
+            warnings.append(f"pas de nouveau chiffre depuis {(today - latest.end).days} jours")
+        gaps = monthly_gaps(series) if metric.kind == "period" else []
+        if gaps:
+            warnings.append(f"série mensuelle incomplète : il manque {', '.join(gaps)}")
+        reports.append(MetricReport(metric, latest, previous, len(series), warnings))
+    return reports
+
+
+def report_line(report: MetricReport) -> str:
+    """Say one metric's state in one line."""
+    parts = [report.metric.id]
+    if report.latest is not None:
+        parts.append(f"{format_value(report.latest.value)} ({observation_when(report.latest)})")
+        if report.previous is not None:
+            parts.append(describe_change(report.previous, report.latest))
+    parts.append(f"{report.count} chiffre{'s' if report.count > 1 else ''}")
+    parts += [f"attention{NBSP}: {warning}" for warning in report.warnings]
+    return " · ".join(parts)
+
+
+def check_posts(content_dir: Path, stats: StatsData, project_root: Path) -> list[StatsError]:
+    """Check every chart block of every post and page against the stats, as the build does; return the problems."""
+    import markdown
+
+    from transparency_stats.charts.blocks import ChartExtension
+    from transparency_stats.charts.fill import fill_placeholders
+    from transparency_stats.stats.files import display_path
+
+    problems = Problems()
+    for post in sorted(Path(content_dir).rglob("*.md")):
+        shown = display_path(post, project_root)
+        html = markdown.Markdown(extensions=[ChartExtension(), "meta"]).convert(post.read_text(encoding="utf-8"))
+        with problems.collect():
+            fill_placeholders(html, stats, shown, "c", "/d")
+    return problems.errors

@@ -1,0 +1,215 @@
+"""Plotly figures for the images: a chart as the page shows it before any script, its share card, the site's card.
+
+No Pelican, no drawing: plain figure dicts that `images` hands to the exporter. The page
+figure does in Python what charts.js's `prepare` does in the browser (theme colours, font,
+literal labels, wrapped bar labels, French dates), so that the image and the chart plotly.js
+draws later look alike.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from transparency_stats.french import browser_locale
+
+CARD_WIDTH, CARD_HEIGHT = 1200, 630
+# The date formats charts.js gives plotly.js, with CLDR's French names.
+DATE_FORMATS = {"date": "%d/%m/%Y", "year": "%Y", "month": "%b %Y", "dayMonth": "%-d %b", "dayMonthYear": "%-d %b %Y"}
+CARD_BACKGROUND = "#ffffff"
+CARD_MUTED = "#55565b"
+CARD_ACCENT = "#b3261e"
+TITLE_LINE = 46  # characters per line of a card's title
+SOURCE_LINE = 95  # characters of the source line on a card
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The colours and font the site gives its charts (site.css's --ts-chart-fg and --ts-chart-grid)."""
+
+    fg: str
+    grid: str
+    dark_fg: str
+    dark_grid: str
+    font: str
+
+
+def literal(text):
+    """Make a label literal for Plotly, which reads <b>, <a> and &amp; in its text (as charts.js does)."""
+    if not isinstance(text, str):
+        return text
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def wrap(text, width: int):
+    """Break a long label into lines of about `width` characters, with Plotly's <br> (as charts.js does)."""
+    if not isinstance(text, str):
+        return text
+    lines, line = [], ""
+    for word in text.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return "<br>".join(lines)
+
+
+def plotly_setup() -> str:
+    """Return the script that makes the exporter's plotly.js write dates in French, with CLDR's names.
+
+    Kaleido passes a figure's data and layout to plotly.js, not its config: the locale is set for
+    every plot of the exporter's page instead, as charts.js sets it for every chart of a page.
+    """
+    config = {"locale": "fr", "locales": {"fr": {"format": {**DATE_FORMATS, **browser_locale()}}}}
+    return f"window.Plotly.setPlotConfig({json.dumps(config, ensure_ascii=False, sort_keys=True)});\n"
+
+
+def page_figure(figure: dict, width: int, theme: Theme) -> dict:
+    """Return the chart as the page shows it at `width` pixels, light colours, before plotly.js loads.
+
+    The figure itself is left as it is (the page's JSON is made from it): what changes is copied.
+    """
+    layout = dict(figure.get("layout", {}))
+    layout["font"] = {**layout.get("font", {}), "color": theme.fg, "family": theme.font}
+    for axis in ("xaxis", "yaxis"):
+        layout[axis] = {
+            **layout.get(axis, {}),
+            "gridcolor": theme.grid,
+            "linecolor": theme.grid,
+            "zerolinecolor": theme.grid,
+        }
+    data = []
+    for index, trace in enumerate(figure.get("data", [])):
+        trace = dict(trace)
+        if "name" in trace:
+            trace["name"] = literal(trace["name"])
+        trace["uid"] = f"trace{index}"  # plotly.js names a trace's patterns after its uid, random unless given
+        if trace.get("orientation") == "h" and isinstance(trace.get("y"), list):
+            trace["y"] = [wrap(literal(label), 12 if width < 480 else 24) for label in trace["y"]]
+        if trace.get("type") == "bar":
+            trace["insidetextfont"] = {**trace.get("insidetextfont", {}), "color": theme.fg}
+        data.append(trace)
+    return {**figure, "data": data, "layout": layout}
+
+
+def dark_style(theme: Theme) -> str:
+    """Return the SVG style that recolours a page image for readers in dark mode (the SVG follows their scheme)."""
+    return (
+        "@media (prefers-color-scheme: dark) {"
+        f" text {{ fill: {theme.dark_fg} !important; }}"
+        f" .gridlayer path, .zerolinelayer path, .crisp {{ stroke: {theme.dark_grid} !important; }}"
+        " }"
+    )
+
+
+def lines(text: str, width: int, most: int) -> str:
+    """Wrap text on at most `most` lines of `width` characters, the last ending in "…" when cut."""
+    wrapped = wrap(text, width).split("<br>")
+    if len(wrapped) > most:
+        wrapped = wrapped[:most]
+        wrapped[-1] = wrapped[-1].rstrip(" ,;:") + "…"
+    return "<br>".join(wrapped)
+
+
+def shorten(text: str, width: int) -> str:
+    """Cut text to `width` characters, ending in "…" when cut."""
+    return text if len(text) <= width else text[: width - 1].rstrip(" ,;:") + "…"
+
+
+def text_annotation(text: str, x: float, y: float, size: int, color: str, **extra) -> dict:
+    """Return a paper-anchored annotation of literal text."""
+    return {
+        "text": text,
+        "x": x,
+        "y": y,
+        "xref": "paper",
+        "yref": "paper",
+        "showarrow": False,
+        "font": {"size": size, "color": color},
+        "align": "left",
+        **extra,
+    }
+
+
+def card_layout(theme: Theme, top: int, bottom: int) -> dict:
+    """Return the frame every card shares: white, the site's font, margins for the text around the chart."""
+    return {
+        "width": CARD_WIDTH,
+        "height": CARD_HEIGHT,
+        "autosize": False,
+        "paper_bgcolor": CARD_BACKGROUND,
+        "plot_bgcolor": CARD_BACKGROUND,
+        "font": {"family": theme.font, "color": theme.fg, "size": 22},
+        "margin": {"l": 56, "r": 56, "t": top, "b": bottom},
+        "shapes": [
+            {
+                "type": "rect",
+                "xref": "paper",
+                "yref": "paper",
+                "x0": -0.047,
+                "x1": 1.047,
+                "y0": 1 + (top - 14) / (CARD_HEIGHT - top - bottom),
+                "y1": 1 + top / (CARD_HEIGHT - top - bottom),
+                "fillcolor": CARD_ACCENT,
+                "line": {"width": 0},
+            }
+        ],
+    }
+
+
+def card_figure(figure: dict, title: str, source_line: str, site_name: str, theme: Theme) -> dict:
+    """Return a chart's 1200×630 share card: its title, the chart, its sources and date, and the site's name."""
+    card = page_figure(figure, CARD_WIDTH, theme)
+    title_text = lines(literal(title), TITLE_LINE, 2)
+    top = 150 if "<br>" in title_text else 112
+    legend = card["layout"].get("showlegend", False)
+    bottom = 150 if legend else 100
+    height = CARD_HEIGHT - top - bottom  # of the plot area, in pixels: paper units below are fractions of it
+    layout = {**card["layout"], **card_layout(theme, top, bottom)}
+    layout.pop("legend", None)
+    if legend:
+        layout["legend"] = {
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": -48 / height,
+            "yanchor": "top",
+            "font": {"size": 20},
+        }
+    for axis in ("xaxis", "yaxis"):
+        layout[axis] = {**layout.get(axis, {}), "tickfont": {"size": 20}}
+    layout["annotations"] = [
+        text_annotation(
+            f"<b>{title_text}</b>", 0, 1 + (top - 26) / height, 36, theme.fg, xanchor="left", yanchor="top"
+        ),
+        text_annotation(
+            literal(shorten(source_line, SOURCE_LINE)),
+            0,
+            -(bottom - 66) / height,
+            18,
+            CARD_MUTED,
+            xanchor="left",
+            yanchor="top",
+        ),
+        text_annotation(
+            f"<b>{literal(site_name)}</b>", 0, -(bottom - 40) / height, 18, CARD_ACCENT, xanchor="left", yanchor="top"
+        ),
+    ]
+    card["layout"] = layout
+    return card
+
+
+def site_card_figure(site_name: str, description: str, theme: Theme) -> dict:
+    """Return the 1200×630 card of pages without a chart: the site's name and description."""
+    layout = card_layout(theme, 150, 100)
+    layout["xaxis"] = {"visible": False, "range": [0, 1], "fixedrange": True}
+    layout["yaxis"] = {"visible": False, "range": [0, 1], "fixedrange": True}
+    layout["annotations"] = [
+        text_annotation(
+            f"<b>{lines(literal(site_name), 34, 3)}</b>", 0, 0.95, 48, theme.fg, xanchor="left", yanchor="top"
+        ),
+        text_annotation(lines(literal(description), 60, 4), 0, 0.35, 26, CARD_MUTED, xanchor="left", yanchor="top"),
+    ]
+    return {"data": [], "layout": layout}

@@ -1,8 +1,0 @@
-"""Transparency stats: YAML metric snapshots become interactive charts and a public data page."""
-
-
-def register():
-    """Connect the plugin to Pelican (imported late so the core loads without Pelican)."""
-    from .pelican_glue import register as connect
-
-    connect()
