@@ -6,6 +6,7 @@ import re
 import pytest
 
 from transparency_stats.pages.views import describe_change
+from transparency_stats.settings import Layout
 from transparency_stats.stats.model import Observation, Snapshot, Value
 
 SNAPSHOT = Snapshot("stats/snapshots/a.yaml", "a.yaml", dt.date(2016, 12, 23), "Bilan", None, None, "0" * 64)
@@ -125,7 +126,7 @@ def test_metric_ids_differing_by_a_dot_and_a_dash_get_different_html_ids():
     dotted, dashed = Metric("a.b", "Dotted", "total"), Metric("a-b", "Dashed", "total")
     figures = [observation(m, D(2017, month, 5), month) for m in ("a.b", "a-b") for month in (1, 2)]
     stats = stats_data([dotted, dashed], figures)
-    ((_, views),) = platform_groups(stats, "/transparence")
+    ((_, views),) = platform_groups(stats, Layout())
     assert len({view.anchor for view in views}) == 2
     assert [view.url for view in views] == ["/transparence/a.b/", "/transparence/a-b/"]
     chart_ids = [re.search(r'<figure class="ts-chart" id="([^"]+)"', str(view.chart))[1] for view in views]

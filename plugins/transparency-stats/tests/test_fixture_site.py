@@ -121,8 +121,8 @@ def test_the_plugins_defaults_reach_the_templates(tmp_path):
     assert 'href="/transparence/"' in (tmp_path / "index.html").read_text(encoding="utf-8")
 
 
-def test_a_metric_id_equal_to_a_custom_feed_name_is_reported_not_overwritten(tmp_path, caplog):
-    """The catalogue refuses the default feed name as a metric id; a feed renamed in the settings is checked here."""
+def test_a_metric_id_equal_to_a_custom_feed_name_is_refused_by_the_catalogue(tmp_path, caplog):
+    """The catalogue refuses the names the data page's folder keeps, the feed renamed in the settings included."""
     settings = read_settings(
         str(PROJECT / "pelicanconf.py"),
         override={
@@ -136,9 +136,8 @@ def test_a_metric_id_equal_to_a_custom_feed_name_is_reported_not_overwritten(tmp
     )
     Pelican(settings).run()
     errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
-    assert errors == [
-        "stats/metrics.yaml:8:1: metric id 'signups.new' is taken: the data page writes its feed there"
-        " (TRANSPARENCY_STATS_FEED) — choose another id"
-    ]
-    assert (tmp_path / "transparence" / "signups.new").is_file()  # the feed, not a page over it
-    assert (tmp_path / "transparence" / "video.subscribers" / "index.html").is_file()
+    assert errors[0] == (
+        "stats/metrics.yaml:8:1: metric id 'signups.new' is taken: the data page keeps the feed of new figures"
+        " there, where the metric's page would go — choose another id, like 'site.signups.new'"
+    )
+    assert not (tmp_path / "transparence" / "signups.new").exists()  # nothing is written over anything

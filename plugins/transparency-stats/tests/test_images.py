@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -69,7 +70,8 @@ def exporter() -> Exporter:
 
 def drawing(figure=BAR, target="a/graphique.svg", fmt="svg", ids="chart-1-", line=7, width=640, height=320):
     made = page_figure(figure, width, THEME)
-    return Drawing.of_figure(target, made, width, height, fmt, ids, "content/posts/p.md", line, dark_style(THEME))
+    source = json.dumps(made, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return Drawing(target, source, lambda: made, width, height, fmt, ids, "content/posts/p.md", line, dark_style(THEME))
 
 
 # --- The figures ------------------------------------------------------------------------------

@@ -45,7 +45,9 @@ def test_an_unclosed_block_is_reported_at_its_fence():
     (payload,) = payloads(html)
     assert payload["unclosed"] is True
     with pytest.raises(StatsError) as caught:
-        charts.fill_placeholders(html, stats_data([], []), "content/posts/x.md", "g", "/d")
+        charts.fill_placeholders(
+            html, stats_data([], []), "content/posts/x.md", "g", lambda chart_id: f"/d/{chart_id}.csv"
+        )
     assert (
         str(caught.value.errors[0])
         == "content/posts/x.md:3:1: this chart block is never closed — end it with a line of ```"
@@ -64,7 +66,9 @@ def test_a_chart_block_left_open_before_another_is_reported_at_its_own_fence():
     assert (first["line"], first.get("unclosed"), second["line"], second.get("unclosed")) == (3, True, 8, None)
     assert second["text"] == "metrics: b" and "<p>Fin.</p>" in html
     with pytest.raises(StatsError) as caught:
-        charts.fill_placeholders(html, stats_data([], []), "content/posts/x.md", "g", "/d")
+        charts.fill_placeholders(
+            html, stats_data([], []), "content/posts/x.md", "g", lambda chart_id: f"/d/{chart_id}.csv"
+        )
     assert (
         str(caught.value.errors[0])
         == "content/posts/x.md:3:1: this chart block is never closed — end it with a line of ```"
@@ -74,6 +78,8 @@ def test_a_chart_block_left_open_before_another_is_reported_at_its_own_fence():
 def test_every_broken_chart_of_a_post_is_reported():
     html = convert("```chart\nmetrics: a\n\nDu texte.\n\n```chart\nmetrics: b\n```\n\n```chart\n\n```\n")
     with pytest.raises(StatsError) as caught:
-        charts.fill_placeholders(html, stats_data([], []), "content/posts/x.md", "g", "/d")
+        charts.fill_placeholders(
+            html, stats_data([], []), "content/posts/x.md", "g", lambda chart_id: f"/d/{chart_id}.csv"
+        )
     assert [(e.line, e.message) for e in caught.value.errors][:1] == [(1, "this chart block is never closed")]
     assert len(caught.value.errors) == 3

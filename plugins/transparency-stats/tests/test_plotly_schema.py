@@ -35,7 +35,10 @@ def site_figures(root: Path) -> list[tuple[str, dict]]:
         figures = stats.observations[metric.id]
         if figures:
             found.append(
-                (f"data page: {metric.id}", build_figure(select(metric_chart_spec(metric, len(figures)), stats)))
+                (
+                    f"data page: {metric.id}",
+                    build_figure(select(metric_chart_spec(metric, len(figures), stats.catalogue_path), stats)),
+                )
             )
     return found
 

@@ -170,7 +170,7 @@ def demo_charts():
                 spec = parse_chart_block("\n".join(lines[line_number:end]) + "\n", str(post), line_number, stats)
                 found.append(pytest.param(select(spec, stats), id=f"{post.stem}:{line_number}"))
     for metric in stats.metrics.values():
-        spec = metric_chart_spec(metric, len(stats.observations.get(metric.id, ())))
+        spec = metric_chart_spec(metric, len(stats.observations.get(metric.id, ())), stats.catalogue_path)
         found.append(pytest.param(select(spec, stats), id=f"metric:{metric.id}"))
     return found
 

@@ -86,5 +86,5 @@ def check_posts(content_dir: Path, stats: StatsData, project_root: Path) -> list
         shown = display_path(post, project_root)
         html = markdown.Markdown(extensions=[ChartExtension(), "meta"]).convert(post.read_text(encoding="utf-8"))
         with problems.collect():
-            fill_placeholders(html, stats, shown, "c", "/d")
+            fill_placeholders(html, stats, shown, "c", lambda chart_id: f"/d/{chart_id}.csv")
     return problems.errors

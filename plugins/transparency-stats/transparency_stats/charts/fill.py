@@ -20,7 +20,7 @@ def fill_placeholders(
     stats: StatsData,
     source_path: str,
     chart_prefix: str,
-    csv_url: str,
+    csv_url: Callable[[str], str],
     metric_urls: dict[str, str] | None = None,
     descriptions: list[str] | None = None,
     shown: Callable[[str, ChartSelection, str], ChartMedia | None] | None = None,
@@ -28,7 +28,7 @@ def fill_placeholders(
     """Return the HTML with each placeholder replaced by its rendered chart.
 
     `chart_prefix` makes ids unique on the site (e.g. "graphique-reseaux-1");
-    the chart's CSV is linked at `csv_url`/<id>.csv; captions link each metric to its page in
+    the chart's CSV is linked at `csv_url(id)`; captions link each metric to its page in
     `metric_urls`; each chart's sentence is appended to `descriptions`, in order. `shown` is
     told of each chart (its id, selection and CSV URL) and returns what its HTML links to
     (its embed page and images), or None: the caller keeps the charts shown, not this function.
@@ -48,7 +48,7 @@ def fill_placeholders(
             name = f"{chart_prefix}-{piece['index'] + 1}"
             selection = select(spec, stats)
             sentence = chart_sentence(selection)
-            chart_csv = f"{csv_url}/{name}.csv"
+            chart_csv = csv_url(name)
             media = shown(name, selection, chart_csv) if shown is not None else None
             pieces.append(render_chart(selection, name, chart_csv, metric_urls, sentence, media))
             if descriptions is not None:

@@ -76,15 +76,32 @@ def snapshots_used(observations: list[Observation]) -> list[Snapshot]:
     return sorted(unique.values(), key=lambda s: (s.date, s.filename))
 
 
+NO_SOURCE = "Aucun chiffre sur cette période"
+
+
+def sources_label(count: int) -> str:
+    """Return "Source" or "Sources" for that many sources."""
+    return "Source" if count == 1 else "Sources"
+
+
 def sources_html(snapshots: list[Snapshot]) -> Markup:
     """Return the sources read, first to last, each (source, url) once, with the figures' date."""
     if not snapshots:
-        return escape("Aucun chiffre sur cette période.")
+        return escape(f"{NO_SOURCE}.")
     sources = list(dict.fromkeys((s.source, s.url) for s in snapshots))
     links = Markup(f"{NNBSP}; ").join(link_or_text(text, url) for text, url in sources)  # noqa: S704
-    label = "Source" if len(sources) == 1 else "Sources"
     latest = format_date(max(s.date for s in snapshots))
-    return Markup("{}{}: {} — Chiffres au {}.").format(label, NBSP, links, latest)
+    return Markup("{}{}: {} — Chiffres au {}.").format(sources_label(len(sources)), NBSP, links, latest)
+
+
+def sources_text(selection: ChartSelection) -> str:
+    """Return a chart's sources and date as one line of plain text (cards): "Source : X — Chiffres au 5 janv. 2017"."""
+    snapshots = snapshots_used(list(selection.observations))
+    if not snapshots:
+        return NO_SOURCE
+    sources = list(dict.fromkeys(s.source for s in snapshots))
+    latest = format_date(max(s.date for s in snapshots))
+    return f"{sources_label(len(sources))}{NBSP}: {f'{NNBSP}; '.join(sources)} — Chiffres au {latest}"
 
 
 def table_head(cells: list[str]) -> str:

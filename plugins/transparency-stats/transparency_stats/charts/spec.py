@@ -89,7 +89,7 @@ def unknown_metric_hint(metric_id: str, stats: StatsData) -> str:
     """Suggest a close metric id, a list, or adding the metric."""
     if "," in metric_id:
         return f"write several metrics as a list, like {METRICS_EXAMPLE}"
-    return new_metric_hint(metric_id, stats.metrics)
+    return new_metric_hint(metric_id, stats.metrics, stats.catalogue_path)
 
 
 def common_kind(metrics: list[tuple[str, YScalar]], entry: YEntry, path: str, stats: StatsData) -> str:

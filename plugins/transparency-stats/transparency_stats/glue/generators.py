@@ -1,4 +1,10 @@
-"""The Pelican generator that writes the data page, one page per metric, the downloads and the feed of new figures."""
+"""The plugin's two Pelican generators: the data pages (views, pages, downloads, feed), then the charts' media.
+
+The data pages' generator builds its views while Pelican builds every generator's context
+(stage DATA_PAGES: the metric charts are registered then); once every chart is known
+(stage WRITING), it writes the pages and downloads, and the media generator writes each
+chart's embed page and draws every image of the build in one go.
+"""
 
 from __future__ import annotations
 
@@ -8,106 +14,154 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
+from transparency_stats.charts.html import render_chart
 from transparency_stats.french import format_date
-from transparency_stats.pages.downloads import data_files
+from transparency_stats.media.image_plots import plotly_setup
+from transparency_stats.media.images import BrowserFailed, Exporter, ImageCache, draw_all
+from transparency_stats.media.shown import Page
+from transparency_stats.pages.downloads import data_files, observations_csv
 from transparency_stats.pages.feed import snapshot_feed
-from transparency_stats.pages.views import correction_views, platform_groups, snapshot_anchor
-from transparency_stats.settings import page_dir, page_url, setting
+from transparency_stats.pages.views import correction_views, data_page_chart, platform_groups, snapshot_anchor
+from transparency_stats.settings import setting
 
-from .state import build_state
+from .state import BROWSER_KEY, Stage, build_of
 
 logger = logging.getLogger(__name__)
 
 
-class TransparencyPageGenerator(Generator):
+class DataPagesGenerator(Generator):
     """Write the data page, the metric pages, the downloads and the feed of new figures."""
 
     def generate_context(self):
-        """Make sure the stats are loaded for this build."""
-        build_state(self.context, self.settings)
+        """Build the data pages' views and register their charts (stage DATA_PAGES)."""
+        build = build_of(self.context, self.settings)
+        build.enter(Stage.DATA_PAGES)
+        if build.stats is None:
+            return
+        with build.timings.span("data_page"):
+            build.data_pages = platform_groups(build.stats, build.layout, build.charts.media)
+            for _, views in build.data_pages:
+                for view in views:
+                    if view.chart_id is not None:
+                        page = Page(view.url, view.metric.label)
+                        build.charts.add(view.chart_id, view.selection, page, view.csv_url, card=True)
 
     def generate_output(self, writer):
-        """Write the page and every download."""
-        state = build_state(self.context, self.settings)
-        if state.stats is None:
+        """Write the pages and every download (stage WRITING)."""
+        build = build_of(self.context, self.settings)
+        build.require(Stage.WRITING, "the data pages were written")
+        if build.stats is None:
             return
-        with state.timings.span("data_page"):
-            self.write_page_and_downloads(state, writer)
+        with build.timings.span("data_page"):
+            self.write_downloads(build)
+            self.write_pages(build, writer)
 
-    def write_page_and_downloads(self, state, writer):
-        """Write the page, the downloads and the feed from the loaded stats."""
-        stats = state.stats
-        folder = page_dir(self.settings)
-        base_url = page_url(self.settings)
-        out = Path(self.output_path)
-        files = {f"{folder}/donnees/{name}": data for name, data in data_files(stats).items()}
-        files.update((name, text.encode("utf-8")) for name, text in state.downloads.items())
+    def write_downloads(self, build) -> None:
+        """Write the stats' downloads, every post chart's CSV and the feed of new figures."""
+        stats, layout, out = build.stats, build.layout, Path(self.output_path)
+        files = {f"{layout.downloads}/{name}": data for name, data in data_files(stats).items()}
+        for chart in build.charts.shown():
+            if chart.own_csv:
+                files[chart.own_csv] = observations_csv(stats, chart.selection.observations).encode("utf-8")
         for name, data in sorted(files.items()):
             write_bytes(out / name, data)
-        feed_name = f"{folder}/{setting(self.settings, 'TRANSPARENCY_STATS_FEED')}"
-        feed = snapshot_feed(stats, base_url, self.settings["SITENAME"])
-        target = out / feed_name
+        feed = snapshot_feed(stats, layout, self.settings["SITENAME"])
+        target = out / layout.feed
         target.parent.mkdir(parents=True, exist_ok=True)
         with open(target, "w", encoding="utf-8") as handle:
             feed.write(handle, "utf-8")
-        groups = platform_groups(stats, base_url, state.charts)
+
+    def write_pages(self, build, writer) -> None:
+        """Write the data page and one page per metric with figures."""
+        layout, groups, charts = build.layout, build.data_pages, build.charts
         shared = {
             "relative_urls": self.settings.get("RELATIVE_URLS", False),
-            "data_page_url": f"{base_url}/",
-            "downloads_url": f"{base_url}/donnees",
-            "feed_url": f"{self.settings.get('SITEURL', '')}/{feed_name}",
+            "data_page_url": f"{layout.data_url}/",
+            "downloads_url": layout.downloads_url,
+            "feed_url": layout.url(layout.feed),
             "format_date": format_date,
         }
         writer.write_file(
-            f"{folder}/index.html",
+            layout.data_page,
             self.get_template(setting(self.settings, "TRANSPARENCY_STATS_PAGE_TEMPLATE")),
             self.context,
             transparency_page=True,
             has_charts=False,
             groups=groups,
-            share_card=data_page_card(state.charts, groups),
-            corrections=correction_views(stats),
-            snapshots=stats.snapshots[::-1],
+            share_card=charts.share_card(data_page_chart(groups)),
+            corrections=correction_views(build.stats),
+            snapshots=build.stats.snapshots[::-1],
             snapshot_anchor=snapshot_anchor,
             **shared,
         )
-        self.write_metric_pages(groups, folder, writer, shared, state.charts)
-
-    def write_metric_pages(self, groups, folder, writer, shared, charts=None):
-        """Write one page per metric with figures, at <folder>/<metric id>/."""
         template = self.get_template(setting(self.settings, "TRANSPARENCY_STATS_METRIC_TEMPLATE"))
-        feed = setting(self.settings, "TRANSPARENCY_STATS_FEED")
         for platform, views in groups:
             for view in views:
-                if view.metric.id == feed:  # the catalogue refuses the default feed name; a custom one is seen here
-                    logger.error(
-                        "stats/metrics.yaml:%d:1: metric id '%s' is taken: the data page writes its feed"
-                        " there (TRANSPARENCY_STATS_FEED) — choose another id",
-                        view.metric.line,
-                        feed,
-                    )
-                    continue
                 writer.write_file(
-                    f"{folder}/{view.metric.id}/index.html",
+                    layout.metric_page(view.metric.id),
                     template,
                     self.context,
                     has_charts=view.chart is not None,
                     platform=platform,
                     view=view,
-                    share_card=charts.share_card(chart_id(view)) if charts is not None and view.chart else None,
+                    share_card=charts.share_card(view.chart_id),
                     **shared,
                 )
 
 
-def chart_id(view) -> str:
-    """Return the HTML id of a metric page's chart."""
-    return "donnees-" + view.metric.id
+class ChartMediaGenerator(Generator):
+    """Write every chart's embed page, then draw every image of the build in one Chromium session."""
 
+    def generate_output(self, writer):
+        """Write the embed pages, then the images (from the cache, else drawn) (stage WRITING)."""
+        build = build_of(self.context, self.settings)
+        build.require(Stage.WRITING, "the charts' media were written")
+        if build.stats is None:
+            return
+        charts = build.charts.shown()
+        with build.timings.span("embeds"):
+            template = self.get_template(setting(self.settings, "TRANSPARENCY_STATS_EMBED_TEMPLATE"))
+            for chart in charts:
+                writer.write_file(
+                    f"{chart.folder}/index.html",
+                    template,
+                    self.context,
+                    relative_urls=self.settings.get("RELATIVE_URLS", False),
+                    chart=chart,
+                    chart_html=render_chart(chart.selection, chart.chart_id, chart.csv_url, media=chart.media),
+                    data_url=f"{build.layout.data_url}/",
+                    has_charts=True,
+                )
+        with build.timings.span("images"):
+            self.draw_images(build.charts)
 
-def data_page_card(charts, groups):
-    """Return the data page's share card: the first metric chart's (None without images or charts)."""
-    first = next((view for _, views in groups for view in views if view.chart is not None), None)
-    return charts.share_card(chart_id(first)) if charts is not None and first is not None else None
+    def draw_images(self, charts) -> None:
+        """Draw or copy every image into the output; report failures as build problems."""
+        drawings = charts.drawings()
+        if not drawings:
+            return
+        theme_static = Path(self.settings["THEME"]) / "static" / "vendor"
+        exporter = Exporter(
+            theme_static / "plotly-basic.min.js",
+            theme_static / "plotly-locale-fr.js",
+            plotly_setup(),
+            self.settings.get(BROWSER_KEY),
+        )
+        folder = (
+            setting(self.settings, "TRANSPARENCY_STATS_IMAGE_CACHE")
+            or Path(self.settings["CACHE_PATH"]) / "chart-images"
+        )
+        try:
+            draw_all(drawings, exporter, ImageCache(Path(folder)), Path(self.output_path))
+        except BrowserFailed as error:
+            logger.error(
+                "%s",
+                f"chromium: cannot draw the chart images ({error}) — check that {exporter.browser} "
+                "starts (chromium --headless --version), or set BROWSER_PATH",
+            )
+        except Exception as error:  # noqa: BLE001 (a StatsError or StatsErrors: each problem on its line)
+            for problem in getattr(error, "errors", [error]):
+                logger.error("%s", problem)
 
 
 def write_bytes(path: Path, data: bytes) -> None:

@@ -1,121 +1,106 @@
-"""Pelican glue: defaults, the Markdown extension, chart filling after reading, the data page generator."""
+"""Connect the plugin to Pelican: named handlers for its signals, in the order of the build's stages (glue/state.py)."""
 
 from __future__ import annotations
 
 import logging
-import os
+import sys
 
 from pelican import signals
-from pelican.utils import truncate_html_words
 
-from transparency_stats.charts import fill as charts
 from transparency_stats.charts.blocks import ChartExtension
-from transparency_stats.charts.placeholders import has_placeholders, strip_placeholders
-from transparency_stats.errors import StatsError
-from transparency_stats.media.shown import Page
-from transparency_stats.pages.downloads import observations_csv
-from transparency_stats.pages.views import metric_page_urls
-from transparency_stats.settings import apply_defaults, page_dir, page_url, setting
-from transparency_stats.stats.files import display_path
+from transparency_stats.media.images import NO_BROWSER, find_browser
+from transparency_stats.settings import apply_defaults, check_settings, setting
 from transparency_stats.timings import TIMINGS_KEY, PhaseTimings, timings_of
 
-from . import media as media_glue
-from .generators import TransparencyPageGenerator
-from .state import BuildState, build_state
+from .content import feed_key, fill_group
+from .generators import ChartMediaGenerator, DataPagesGenerator
+from .state import BROWSER_KEY, STATE_KEY, Stage, build_of
 
 logger = logging.getLogger(__name__)
-ARTICLE_GROUPS = ("articles", "translations", "drafts", "drafts_translations", "hidden_articles", "hidden_translations")
-PAGE_GROUPS = ("pages", "translations", "hidden_pages", "hidden_translations", "draft_pages", "draft_translations")
+SITE_CARD_KEY = "TRANSPARENCY_STATS_SITE_CARD"  # templates read it: the card of pages without a chart
+DISABLED_KEY = "_TRANSPARENCY_STATS_DISABLED"  # set when the settings are wrong: the plugin then does nothing
+_said_no_browser = False
 
 
 def initialize(pelican):
-    """Set the plugin's defaults, start the phase timings if asked, and teach Markdown the ```chart block."""
+    """Check and default the settings, find Chromium, start the timings, teach Markdown the ```chart block."""
     settings = pelican.settings
+    problems = check_settings(settings)
+    for problem in problems:
+        logger.error("%s", problem)
+    settings[DISABLED_KEY] = bool(problems)
+    if problems:
+        return
     apply_defaults(settings)
     if setting(settings, "TRANSPARENCY_STATS_TIMINGS_FILE"):
         settings[TIMINGS_KEY] = PhaseTimings()
+    browser = find_browser() if setting(settings, "TRANSPARENCY_STATS_IMAGES") else None
+    if setting(settings, "TRANSPARENCY_STATS_IMAGES") and browser is None:
+        say_no_browser()
+    settings[BROWSER_KEY] = browser
     markdown = settings.setdefault("MARKDOWN", {})
     extensions = [ext for ext in markdown.setdefault("extensions", []) if not isinstance(ext, ChartExtension)]
     extensions.append(ChartExtension(timings=timings_of(settings)))
     markdown["extensions"] = extensions
 
 
-def fill_content_charts(content, state: BuildState, kind: str) -> None:
-    """Render the charts of one article or page, and keep its summary chart-free.
+def say_no_browser() -> None:
+    """Say once per process that images need Chromium, and how to install it (a notice, not a build problem)."""
+    global _said_no_browser  # noqa: PLW0603 (once per process, also across livereload's rebuilds)
+    if not _said_no_browser:
+        print(NO_BROWSER, file=sys.stderr)
+        _said_no_browser = True
 
-    A post without a `Summary:` header of its own gets `chart_description`, its first
-    chart's sentence, which the theme uses as the page's description (the
-    summary, for listings and feeds, stays the start of its text).
-    """
-    source = getattr(content, "_transparency_source", None)
-    if source is None:
-        source = content._transparency_source = content._content
-    content.has_charts = has_placeholders(source)
-    content.chart_description = None
-    if not content.has_charts:
+
+def enabled(settings) -> bool:
+    """Tell whether the plugin runs in this build (its settings were right)."""
+    return not settings.get(DISABLED_KEY, False)
+
+
+def fill_articles(generator):
+    """Stage READING: fill and register the charts of every post, draft and translation."""
+    if enabled(generator.settings):
+        build = build_of(generator.context, generator.settings)
+        fill_group(generator, "articles", build)
+        generator.context[SITE_CARD_KEY] = build.charts.site_card()  # every template of the build reads it
+
+
+def fill_pages(generator):
+    """Stage READING: fill and register the charts of every page."""
+    if enabled(generator.settings):
+        fill_group(generator, "pages", build_of(generator.context, generator.settings))
+
+
+def add_generators(pelican):
+    """Add the data pages' generator, then the charts' media generator (both run at their stage, whatever the order)."""
+    if enabled(pelican.settings):
+        return [DataPagesGenerator, ChartMediaGenerator]
+    return []
+
+
+def close_registry(generators):
+    """Stage WRITING: every generator has built its context, so every chart is known; freeze the registry."""
+    context = generators[0].context if generators else {}
+    if STATE_KEY in context:
+        context[STATE_KEY].enter(Stage.WRITING)
+
+
+def charts_in_feed(context, feed):
+    """Show a feed entry's charts as images with their title, caption and link: no script, no chart JSON."""
+    build = context.get(STATE_KEY)
+    if build is None:
         return
-    settings = content.settings
-    own_summary = "summary" in content.metadata
-    # The text without its charts: for reading time, and for summaries, which
-    # Pelican truncates by words and could cut a chart in half.
-    content.chartless_content = content._update_content(strip_placeholders(source), content.get_siteurl())
-    if "summary" not in content.metadata:
-        content.metadata["summary"] = truncate_html_words(
-            content.chartless_content, settings["SUMMARY_MAX_LENGTH"], settings["SUMMARY_END_SUFFIX"]
-        )
-    if state.stats is None:
-        return  # the load error is already reported
-    folder = page_dir(settings)
-    descriptions = []
-    page = Page(f"{settings.get('SITEURL', '')}/{content.url}", content.title)
+    from feedgenerator import Rss201rev2Feed
 
-    def shown(chart_id, selection, csv_url):
-        state.downloads[f"{folder}/donnees/graphiques/{chart_id}.csv"] = observations_csv(
-            state.stats, selection.observations
-        )
-        return state.charts.add(chart_id, selection, page, csv_url)
-
-    try:
-        content._content = charts.fill_placeholders(
-            source,
-            state.stats,
-            # relative to the project (the folder above PATH), as the loader names stats files
-            source_path=display_path(content.source_path, os.path.dirname(os.path.abspath(settings["PATH"]))),
-            chart_prefix=f"{kind}-{content.slug}",
-            csv_url=f"{page_url(settings)}/donnees/graphiques",
-            metric_urls=metric_page_urls(state.stats, page_url(settings)),
-            descriptions=descriptions,
-            shown=shown,
-        )
-    except StatsError as error:
-        for problem in error.errors:
-            logger.error("%s", problem)
-        return
-    if descriptions and not own_summary:
-        content.chart_description = descriptions[0]
-
-
-def fill_article_charts(generator):
-    """Render charts in every article, draft and translation."""
-    state = build_state(generator.context, generator.settings)
-    with state.timings.span("charts"):
-        for group in ARTICLE_GROUPS:
-            for article in getattr(generator, group, []):
-                fill_content_charts(article, state, "graphique")
-
-
-def fill_page_charts(generator):
-    """Render charts in every page."""
-    state = build_state(generator.context, generator.settings)
-    with state.timings.span("charts"):
-        for group in PAGE_GROUPS:
-            for page in getattr(generator, group, []):
-                fill_content_charts(page, state, "graphique-page")
-
-
-def add_data_page_generator(pelican):
-    """Add the generator that writes the public data page and downloads."""
-    return TransparencyPageGenerator
+    for item in feed.items:
+        entry = build.charts.feed_entries.get(feed_key(item["link"]))
+        if entry is None:
+            continue
+        html, figures = entry
+        if isinstance(feed, Rss201rev2Feed):  # RSS carries summaries: add the charts after it
+            item["description"] = (item["description"] or "") + figures
+        else:
+            item["content"] = html
 
 
 def write_timings(pelican):
@@ -128,8 +113,9 @@ def write_timings(pelican):
 def register():
     """Connect the plugin to Pelican's signals."""
     signals.initialized.connect(initialize)
-    signals.article_generator_finalized.connect(fill_article_charts)
-    signals.page_generator_finalized.connect(fill_page_charts)
-    signals.get_generators.connect(add_data_page_generator)
+    signals.article_generator_finalized.connect(fill_articles)
+    signals.page_generator_finalized.connect(fill_pages)
+    signals.get_generators.connect(add_generators)
+    signals.all_generators_finalized.connect(close_registry)
+    signals.feed_generated.connect(charts_in_feed)
     signals.finalized.connect(write_timings)
-    media_glue.register()  # after the chart filling above: its handlers read the charts it records

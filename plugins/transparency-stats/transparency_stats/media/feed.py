@@ -8,17 +8,12 @@ from transparency_stats.charts.html import data_table, metric_links_html, snapsh
 from transparency_stats.charts.placeholders import split_placeholders
 from transparency_stats.charts.sentence import chart_sentence
 from transparency_stats.french import NBSP
+from transparency_stats.settings import Layout
 
 from .shown import ShownChart
 
 
-def metric_urls(chart: ShownChart) -> dict[str, str]:
-    """Return the page of each metric of a chart: beside the data page's downloads, whose URL the chart has."""
-    data_page = chart.csv_url.rsplit("/donnees/", 1)[0]
-    return {m.id: f"{data_page}/{m.id}/" for m in chart.selection.metrics}
-
-
-def feed_chart_html(chart: ShownChart) -> Markup:
+def feed_chart_html(chart: ShownChart, layout: Layout) -> Markup:
     """Return one chart for a feed entry: its wide image when drawn, else its table; title, caption, sources, link."""
     selection = chart.selection
     spec, metrics, observations = selection.spec, list(selection.metrics), list(selection.observations)
@@ -43,14 +38,14 @@ def feed_chart_html(chart: ShownChart) -> Markup:
         title=title,
         shown=shown,
         sentence=chart_sentence(selection),  # what feed readers without images read, and screen readers
-        metric_links=metric_links_html(metrics, metric_urls(chart)),
+        metric_links=metric_links_html(metrics, {m.id: layout.metric_url(m.id) for m in metrics}),
         caption=caption,
         sources=sources_html(snapshots_used(observations)),
         link=link,
     )
 
 
-def feed_html(source: str, charts: list[ShownChart]) -> str:
+def feed_html(source: str, charts: list[ShownChart], layout: Layout) -> str:
     """Return a post's HTML with each chart placeholder, in order, replaced by its feed version."""
     pieces = []
     shown = iter(charts)
@@ -60,10 +55,10 @@ def feed_html(source: str, charts: list[ShownChart]) -> str:
         else:
             chart = next(shown, None)
             if chart is not None:
-                pieces.append(str(feed_chart_html(chart)))
+                pieces.append(str(feed_chart_html(chart, layout)))
     return "".join(pieces)
 
 
-def charts_html(charts: list[ShownChart]) -> str:
+def charts_html(charts: list[ShownChart], layout: Layout) -> str:
     """Return every chart of a post for a feed that carries summaries only (RSS)."""
-    return "".join(str(feed_chart_html(chart)) for chart in charts)
+    return "".join(str(feed_chart_html(chart, layout)) for chart in charts)

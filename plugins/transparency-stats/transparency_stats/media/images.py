@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import hashlib
-import json
 import logging
 import os
 import re
@@ -69,12 +68,6 @@ class Drawing:
     path: str  # the chart's source file and line, for messages
     line: int
     dark_style: str = ""  # an SVG <style> for dark mode, or ""
-
-    @classmethod
-    def of_figure(cls, target: str, figure: dict, *args, **kwargs) -> Drawing:
-        """Return the drawing of a figure given as it is."""
-        source = json.dumps(figure, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return cls(target, source, lambda: figure, *args, **kwargs)
 
 
 def find_browser() -> str | None:

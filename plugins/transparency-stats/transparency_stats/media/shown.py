@@ -1,8 +1,11 @@
 """Every chart the site shows, with its embed page, its images and share card: what a build draws and writes once.
 
-No Pelican here. Charts are added while pages are written (`ChartRegistry.add`, which
-returns the URLs the chart's HTML needs); at the end of the build the glue asks for the
-embed pages to write (`shown`) and the images to draw (`drawings`), all in one go.
+No Pelican here. The glue registers each chart once, while the build reads its posts and
+builds its data pages (`ChartRegistry.add`), then freezes the registry; from then on it
+is only read: the embed pages to write (`charts`), the images to draw (`drawings`). A
+chart id registered twice, or a chart registered after the freeze, is an error, never an
+overwrite. What a chart's HTML links to (`ChartRegistry.media`) follows from the layout
+alone, so the HTML can be written before the chart is registered.
 """
 
 from __future__ import annotations
@@ -10,18 +13,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import partial
 
-from transparency_stats.charts.html import chart_title, snapshots_used
+from transparency_stats.charts.html import chart_title, sources_text
 from transparency_stats.charts.links import NARROW, WIDE, ChartMedia, Picture
 from transparency_stats.charts.plot import build_figure, figure_json
 from transparency_stats.charts.selection import ChartSelection
-from transparency_stats.french import NBSP, NNBSP, format_date
-from transparency_stats.settings import page_dir, setting
+from transparency_stats.errors import StatsError
+from transparency_stats.french import NBSP
+from transparency_stats.settings import Layout
 
 from .image_plots import CARD_HEIGHT, CARD_WIDTH, Theme, card_figure, dark_style, page_figure, site_card_figure
 from .images import Drawing
 
-SITE_CARD = "carte-du-site.png"
-BROWSER_KEY = "_TRANSPARENCY_STATS_BROWSER"  # set by the glue when the build starts: the Chromium found, or None
+
+class RegistryClosed(Exception):
+    """The registry was read before every chart was in it, or written after: the plugin's stages ran out of order."""
 
 
 @dataclass(frozen=True)
@@ -42,9 +47,9 @@ class ShareCard:
     height: int = CARD_HEIGHT
 
 
-@dataclass
+@dataclass(frozen=True)
 class ShownChart:
-    """One chart of the site: its figures, the page showing it, its id and its media."""
+    """One chart of the site: its figures, the page showing it, its id, its media, and whether it has a card."""
 
     chart_id: str
     selection: ChartSelection
@@ -52,82 +57,95 @@ class ShownChart:
     csv_url: str
     media: ChartMedia
     folder: str  # in the output: the embed page and the images live here
-    card: bool = False  # a share card is wanted
+    card: bool = False  # the share card of its page: the first chart of a post, a metric page's chart
+    own_csv: str | None = None  # the output path of its own CSV (a post's chart), None when it links a metric's
 
     @property
     def title(self) -> str:
         return chart_title(self.selection.spec, list(self.selection.metrics))
 
 
-def source_line(selection: ChartSelection) -> str:
-    """Return a chart's sources and date as one line of text: "Source : X — Chiffres au 5 janv. 2017"."""
-    snapshots = snapshots_used(list(selection.observations))
-    if not snapshots:
-        return "Aucun chiffre sur cette période"
-    sources = list(dict.fromkeys(s.source for s in snapshots))
-    label = "Source" if len(sources) == 1 else "Sources"
-    latest = format_date(max(s.date for s in snapshots))
-    return f"{label}{NBSP}: {f'{NNBSP}; '.join(sources)} — Chiffres au {latest}"
-
-
 @dataclass
 class ChartRegistry:
-    """The charts of one build, in the order pages showed them.
+    """The charts of one build, in the order they were registered; `theme` is None when no images are drawn."""
 
-    `site_url` prefixes every URL (absolute in the publish build); `folder` is where embed
-    pages and images go in the output ("transparence/graphique"); `theme` is None when no
-    images are drawn (no Chromium), else the colours and font of the images.
-    """
-
-    site_url: str
-    folder: str
+    layout: Layout
     site_name: str
     site_description: str
     theme: Theme | None = None
     charts: dict[str, ShownChart] = field(default_factory=dict)
-    # a post's absolute URL: (its HTML for full-content feeds, its charts alone for summary feeds)
+    # a post's URL path: (its HTML for full-content feeds, its charts alone for summary feeds)
     feed_entries: dict[str, tuple[str, str]] = field(default_factory=dict)
+    frozen: bool = False
 
     @property
     def draws_images(self) -> bool:
         """Tell whether this build draws images of its charts."""
         return self.theme is not None
 
-    def url(self, path: str) -> str:
-        """Return the public URL of an output path."""
-        return f"{self.site_url}/{path}"
-
-    def add(self, chart_id: str, selection: ChartSelection, page: Page, csv_url: str) -> ChartMedia:
-        """Record a chart shown on `page`; return the URLs its HTML links to."""
-        folder = f"{self.folder}/{chart_id}"
+    def media(self, chart_id: str) -> ChartMedia:
+        """Return what a chart's HTML links to: its embed page, and its images when the build draws them."""
+        folder = self.layout.embed(chart_id)
         picture = None
         if self.draws_images:
-            picture = Picture(self.url(f"{folder}/graphique.svg"), self.url(f"{folder}/graphique-etroit.svg"))
-        media = ChartMedia(embed_url=self.url(f"{folder}/"), picture=picture)
-        self.charts[chart_id] = ShownChart(chart_id, selection, page, csv_url, media, folder)
-        return media
+            url = self.layout.url
+            picture = Picture(url(f"{folder}/graphique.svg"), url(f"{folder}/graphique-etroit.svg"))
+        return ChartMedia(embed_url=self.layout.url(f"{folder}/"), picture=picture)
 
-    def of_page(self, page_url: str) -> list[ShownChart]:
-        """Return the charts shown on a page, in order."""
-        return [chart for chart in self.charts.values() if chart.page.url == page_url]
+    def add(
+        self,
+        chart_id: str,
+        selection: ChartSelection,
+        page: Page,
+        csv_url: str,
+        card: bool = False,
+        own_csv: str | None = None,
+    ) -> ShownChart:
+        """Record a chart shown on `page`; refuse an id already taken (two pages would share its files)."""
+        if self.frozen:
+            raise RegistryClosed(f"chart '{chart_id}' was registered after the build started writing")
+        taken = self.charts.get(chart_id)
+        if taken is not None:
+            spec, first = selection.spec, taken.selection.spec
+            raise StatsError(
+                spec.path,
+                spec.line,
+                1,
+                f"this chart's id '{chart_id}' is already the id of a chart of {first.path}:{first.line}",
+                "give one of the two posts another Slug: (their charts are named after it)",
+            )
+        chart = ShownChart(
+            chart_id, selection, page, csv_url, self.media(chart_id), self.layout.embed(chart_id), card, own_csv
+        )
+        self.charts[chart_id] = chart
+        return chart
 
-    def share_card(self, chart_id: str) -> ShareCard | None:
-        """Ask for a chart's share card (a page's (url, chart) pair); return it, or None without images."""
-        chart = self.charts.get(chart_id)
-        if chart is None or not self.draws_images:
+    def freeze(self) -> None:
+        """Close the registry: every chart is known, the build now writes them."""
+        self.frozen = True
+
+    def shown(self) -> list[ShownChart]:
+        """Return every chart, once the registry is closed (its embed pages, images and CSVs are written from it)."""
+        if not self.frozen:
+            raise RegistryClosed("the charts were read before every page had registered its own")
+        return list(self.charts.values())
+
+    def share_card(self, chart_id: str | None) -> ShareCard | None:
+        """Return a chart's share card, or None without images (or when the chart has no card)."""
+        chart = self.charts.get(chart_id) if chart_id else None
+        if chart is None or not chart.card or not self.draws_images:
             return None
-        chart.card = True
-        alt = f"Graphique{NBSP}: {chart.title}. {source_line(chart.selection)}."
-        return ShareCard(self.url(f"{chart.folder}/carte.png"), alt)
+        alt = f"Graphique{NBSP}: {chart.title}. {sources_text(chart.selection)}."
+        return ShareCard(self.layout.url(f"{chart.folder}/carte.png"), alt)
 
     def site_card(self) -> ShareCard | None:
         """Return the card of pages without a chart, or None without images."""
         if not self.draws_images:
             return None
-        return ShareCard(self.url(f"{self.folder}/{SITE_CARD}"), f"{self.site_name}{NBSP}: {self.site_description}")
+        return ShareCard(self.layout.url(self.layout.site_card), f"{self.site_name}{NBSP}: {self.site_description}")
 
     def drawings(self) -> list[Drawing]:
-        """Return every image this build writes: two SVGs per chart, the cards asked for, the site card.
+        """Return every image this build writes: two SVGs per chart, the cards of the charts that have one, the site's.
 
         Figures are made only for images the cache lacks: each drawing carries what its figure
         is made from (the chart's figure JSON and the recipe), and how to make it.
@@ -137,7 +155,7 @@ class ChartRegistry:
         theme = self.theme
         style = dark_style(theme)
         result = []
-        for chart in self.charts.values():
+        for chart in self.shown():
             figure = build_figure(chart.selection)
             text = f"{theme!r}|{figure_json(figure)}"
             spec = chart.selection.spec
@@ -157,7 +175,7 @@ class ChartRegistry:
                     )
                 )
             if chart.card:
-                card = (figure, chart.title, source_line(chart.selection), self.site_name, theme)
+                card = (figure, chart.title, sources_text(chart.selection), self.site_name, theme)
                 result.append(
                     Drawing(
                         f"{chart.folder}/carte.png",
@@ -174,7 +192,7 @@ class ChartRegistry:
         site = (self.site_name, self.site_description, theme)
         result.append(
             Drawing(
-                f"{self.folder}/{SITE_CARD}",
+                self.layout.site_card,
                 f"site|{site!r}",
                 partial(site_card_figure, *site),
                 CARD_WIDTH,
@@ -186,18 +204,3 @@ class ChartRegistry:
             )
         )
         return result
-
-
-def registry_from_settings(settings) -> ChartRegistry:
-    """Return the build's empty registry; it draws images when the glue found a Chromium and images are on."""
-    theme = None
-    if settings.get(BROWSER_KEY):
-        theme = Theme(**setting(settings, "TRANSPARENCY_STATS_IMAGE_THEME"))
-    folder = setting(settings, "TRANSPARENCY_STATS_EMBED_FOLDER").strip("/")
-    return ChartRegistry(
-        site_url=settings.get("SITEURL", ""),
-        folder=f"{page_dir(settings)}/{folder}",
-        site_name=settings.get("SITENAME", ""),
-        site_description=settings.get("SITE_DESCRIPTION", ""),
-        theme=theme,
-    )

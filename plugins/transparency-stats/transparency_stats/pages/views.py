@@ -6,22 +6,23 @@ The theme's `transparency.html` template turns these views into the overview,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup
 
 from transparency_stats.charts.html import render_chart
-from transparency_stats.charts.selection import latest_observation, select
+from transparency_stats.charts.links import ChartMedia
+from transparency_stats.charts.selection import ChartSelection, latest_observation, select
 from transparency_stats.charts.sentence import BOUND_WORDS, chart_sentence, comparable, when_phrase
 from transparency_stats.french import NBSP, format_date, format_number, format_period, format_value
-from transparency_stats.media.shown import ChartRegistry, Page
+from transparency_stats.settings import Layout
 from transparency_stats.stats.model import ChartSpec, Correction, Metric, Observation, Snapshot, StatsData
 
 from .sparkline import sparkline_svg
 
 NO_PLATFORM = "Autres"
-TITLE = f"Transparence{NBSP}: nos chiffres d'audience"
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ class MetricView:
     chart: Markup | None  # None for a lone figure: the page shows the figure itself
     csv_url: str
     figures: tuple[FigureRow, ...]
+    selection: ChartSelection  # the figures of its chart (of its lone figure)
+    chart_id: str | None  # the HTML id of its chart, None for a lone figure
 
 
 def observation_when(observation: Observation) -> str:
@@ -113,14 +116,14 @@ def metric_anchor(metric_id: str) -> str:
     return "metrique-" + metric_id  # dots are valid in HTML ids: "a.b" and "a-b" stay apart
 
 
-def metric_chart_spec(metric: Metric, figure_count: int) -> ChartSpec:
+def metric_chart_spec(metric: Metric, figure_count: int, catalogue_path: str) -> ChartSpec:
     """Return the chart of one metric: a line of totals, bars of periods, one bar for a lone figure."""
     return ChartSpec(
         metrics=(metric.id,),
         # one figure makes an empty-looking line: show it as a bar with its value and date
         type="latest" if figure_count == 1 else "line" if metric.kind == "total" else "bar",
         title=metric.label,
-        path="stats/metrics.yaml",
+        path=catalogue_path,
         line=metric.line,
     )
 
@@ -135,38 +138,32 @@ def figure_rows(figures: tuple[Observation, ...]) -> tuple[FigureRow, ...]:
     )
 
 
-def metric_page_url(base_url: str, metric_id: str) -> str:
-    """Return the URL of a metric's own page: `/transparence/youtube.subscribers/`."""
-    return f"{base_url}/{metric_id}/"
-
-
-def metric_page_urls(stats: StatsData, base_url: str) -> dict[str, str]:
+def metric_page_urls(stats: StatsData, layout: Layout) -> dict[str, str]:
     """Return the page URL of every metric that has a page (one with figures), for chart captions."""
-    return {m: metric_page_url(base_url, m) for m in stats.metrics if stats.observations.get(m)}
+    return {m: layout.metric_url(m) for m in stats.metrics if stats.observations.get(m)}
 
 
 def metric_view(
-    metric: Metric, stats: StatsData, base_url: str, charts: ChartRegistry | None = None
+    metric: Metric, stats: StatsData, layout: Layout, media: Callable[[str], ChartMedia] | None = None
 ) -> MetricView | None:
-    """Build the data pages' view of one metric, or None when it has no figures (its chart recorded in `charts`)."""
+    """Build the data pages' view of one metric, or None when it has no figures (`media` gives its chart's links)."""
     figures = stats.observations.get(metric.id, ())
     if not figures:
         return None
     latest = latest_observation(figures)
     previous = latest_observation(o for o in figures if o.end < latest.end)
-    csv_url = f"{base_url}/donnees/metriques/{metric.id}.csv"
-    selection = select(metric_chart_spec(metric, len(figures)), stats)
+    csv_url = layout.url(layout.metric_csv(metric.id))
+    selection = select(metric_chart_spec(metric, len(figures), stats.catalogue_path), stats)
     sentence = chart_sentence(selection)
-    chart = None
+    chart = chart_id = None
     if len(figures) > 1:  # a lone figure is shown as the figure, not a chart
-        chart_id = "donnees-" + metric.id
-        shown_on = Page(metric_page_url(base_url, metric.id), metric.label)
-        media = charts.add(chart_id, selection, shown_on, csv_url) if charts is not None else None
-        chart = render_chart(selection, chart_id, csv_url, sentence=sentence, media=media)
+        chart_id = layout.metric_chart_id(metric.id)
+        links = media(chart_id) if media is not None else None
+        chart = render_chart(selection, chart_id, csv_url, sentence=sentence, media=links)
     return MetricView(
         metric=metric,
         anchor=metric_anchor(metric.id),
-        url=metric_page_url(base_url, metric.id),
+        url=layout.metric_url(metric.id),
         latest=format_value(latest.value),
         latest_when=observation_when(latest),
         change=describe_change(previous, latest) if previous else None,
@@ -175,19 +172,26 @@ def metric_view(
         chart=Markup(chart) if chart else None,  # noqa: S704
         csv_url=csv_url,
         figures=figure_rows(figures),
+        selection=selection,
+        chart_id=chart_id,
     )
 
 
 def platform_groups(
-    stats: StatsData, base_url: str, charts: ChartRegistry | None = None
+    stats: StatsData, layout: Layout, media: Callable[[str], ChartMedia] | None = None
 ) -> list[tuple[str, list[MetricView]]]:
     """Group metric views by platform, in catalogue order."""
     groups: dict[str, list[MetricView]] = {}
     for metric in stats.metrics.values():
-        view = metric_view(metric, stats, base_url, charts)
+        view = metric_view(metric, stats, layout, media)
         if view is not None:
             groups.setdefault(metric.platform or NO_PLATFORM, []).append(view)
     return list(groups.items())
+
+
+def data_page_chart(groups: list[tuple[str, list[MetricView]]]) -> str | None:
+    """Return the chart whose card is the data page's: its first metric chart's (None without one)."""
+    return next((view.chart_id for _, views in groups for view in views if view.chart_id is not None), None)
 
 
 def correction_anchor(correction: Correction) -> str:

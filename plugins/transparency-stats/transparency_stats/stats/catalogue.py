@@ -28,25 +28,15 @@ KINDS = ("total", "period")
 
 METRIC_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
-# What the data page writes in its own folder, where each metric also gets a page at <id>/:
-# a metric with one of these ids would overwrite it, or be overwritten.
-RESERVED_FOLDERS = {
-    "donnees": "its downloads",
-    "graphique": "the charts' own pages",
-    "index": "the page itself",
-}
-RESERVED_FILES = {
-    "index.html": "the page itself",
-    "nouveaux-chiffres.atom.xml": "the feed of new figures",
-}
-RESERVED_IDS = {
-    **RESERVED_FOLDERS,
-    **{name + suffix: what for name, what in RESERVED_FILES.items() for suffix in ("", ".gz", ".br")},
-}
 
+def parse_catalogue(
+    data: bytes, path: str, problems: Problems, reserved: dict[str, str]
+) -> tuple[dict[str, Metric], set[str]]:
+    """Return the valid metrics of the catalogue in file order, and the ids of broken ones (in `problems`).
 
-def parse_catalogue(data: bytes, path: str, problems: Problems) -> tuple[dict[str, Metric], set[str]]:
-    """Return the valid metrics of `stats/metrics.yaml` in file order, and the ids of broken ones (in `problems`)."""
+    `reserved` maps the names the data page writes in its own folder, where each metric also
+    gets a page at <id>/, to what they hold: a metric with one of these ids is refused.
+    """
     root = expect_map(
         read_yaml(data, path),
         path,
@@ -57,14 +47,14 @@ def parse_catalogue(data: bytes, path: str, problems: Problems) -> tuple[dict[st
     for entry in root.entries:
         broken.add(entry.key)
         with problems.collect():
-            metrics[entry.key] = parse_metric(entry, path)
+            metrics[entry.key] = parse_metric(entry, path, reserved)
             broken.discard(entry.key)
     return metrics, broken
 
 
-def parse_metric(entry: YEntry, path: str) -> Metric:
+def parse_metric(entry: YEntry, path: str, reserved: dict[str, str]) -> Metric:
     """Return the metric described by one catalogue entry."""
-    check_metric_id(entry, path)
+    check_metric_id(entry, path, reserved)
     what = f"metric '{entry.key}'"
     fields = expect_map(entry.value, path, what, "give it at least label: and kind:")
     reject_unknown_keys(fields, METRIC_KEYS, path, what)
@@ -81,14 +71,14 @@ def parse_metric(entry: YEntry, path: str) -> Metric:
     )
 
 
-def check_metric_id(entry: YEntry, path: str) -> None:
+def check_metric_id(entry: YEntry, path: str, reserved: dict[str, str]) -> None:
     """Refuse a metric id that is not lowercase letters, digits, '.', '_' or '-', or that the data page uses."""
-    if entry.key in RESERVED_IDS:
+    if entry.key in reserved:
         raise fail(
             path,
             entry,
             f"metric id {quote(entry.key)} is taken: the data page keeps "
-            f"{RESERVED_IDS[entry.key]} there, where the metric's page would go",
+            f"{reserved[entry.key]} there, where the metric's page would go",
             f"choose another id, like {quote('site.' + entry.key)}",
         )
     if METRIC_ID.fullmatch(entry.key):

@@ -44,7 +44,7 @@ def did_you_mean(word: str, choices) -> str:
     return f"did you mean '{close[0]}'?" if close else ""
 
 
-def new_metric_hint(metric_id: str, known, catalogue_path: str = "stats/metrics.yaml") -> str:
+def new_metric_hint(metric_id: str, known, catalogue_path: str) -> str:
     """Suggest a close metric id, and say how a new metric is added."""
     close = did_you_mean(metric_id, known)
     if close:
@@ -206,16 +206,15 @@ FIGURE_KEYS = ("value", "at_least", "about", "fall")
 MAX_DECIMALS = 6
 
 
-def parse_value(node, path: str, decimals: int | None = None, metric_id: str = "") -> Value:
-    """Return a figure without a declared fall: a plain number, or {at_least: n} or {about: n}."""
-    value, _ = parse_figure(node, path, decimals, metric_id)
-    return value
+def parse_figure(
+    node, path: str, decimals: int | None = None, metric_id: str = "", catalogue_path: str = ""
+) -> tuple[Value, str | None]:
+    """Return a figure and the reason of a declared fall: 145000, {at_least: n}, {about: n}, {value: n, fall: why}.
 
-
-def parse_figure(node, path: str, decimals: int | None = None, metric_id: str = "") -> tuple[Value, str | None]:
-    """Return a figure and the reason of a declared fall: 145000, {at_least: n}, {about: n}, {value: n, fall: why}."""
+    `catalogue_path` names the metrics catalogue in the message about decimals.
+    """
     if not isinstance(node, YMap):
-        return Value(parse_number(node, path, decimals, metric_id)), None
+        return Value(parse_number(node, path, decimals, metric_id, catalogue_path)), None
     reject_unknown_keys(node, FIGURE_KEYS, path, "a figure")
     amounts = [entry for entry in node.entries if entry.key != "fall"]
     if len(amounts) != 1:
@@ -224,10 +223,14 @@ def parse_figure(node, path: str, decimals: int | None = None, metric_id: str = 
         )
     entry = amounts[0]
     bound = "exact" if entry.key == "value" else entry.key
-    return Value(parse_number(entry.value, path, decimals, metric_id), bound), optional_text(node, "fall", path)
+    return Value(parse_number(entry.value, path, decimals, metric_id, catalogue_path), bound), optional_text(
+        node, "fall", path
+    )
 
 
-def parse_number(node, path: str, decimals: int | None = None, metric_id: str = "") -> int | float:
+def parse_number(
+    node, path: str, decimals: int | None = None, metric_id: str = "", catalogue_path: str = ""
+) -> int | float:
     """Return a plain non-negative number up to MAX_VALUE, with at most `decimals` digits after the point."""
     if not isinstance(node, YScalar):
         raise fail(path, node, f"expected a number, found {describe(node)}", NUMBER_EXAMPLE)
@@ -241,11 +244,13 @@ def parse_number(node, path: str, decimals: int | None = None, metric_id: str = 
             path, node, f"{quote(node.text, 20)} is beyond a sane bound", f"figures above {MAX_VALUE} are surely a typo"
         )
     if decimals is not None and match.group(2):
-        check_decimals(node, path, match.group(1), match.group(2)[1:], decimals, metric_id)
+        check_decimals(node, path, match.group(1), match.group(2)[1:], decimals, metric_id, catalogue_path)
     return float(node.text) if match.group(2) else int(node.text)
 
 
-def check_decimals(node: YScalar, path: str, whole: str, fraction: str, decimals: int, metric_id: str) -> None:
+def check_decimals(
+    node: YScalar, path: str, whole: str, fraction: str, decimals: int, metric_id: str, catalogue_path: str
+) -> None:
     """Refuse more digits after the point than the metric allows, and a French thousands dot (210.000)."""
     significant = fraction.rstrip("0")
     if decimals == 0 and len(fraction) == 3:
@@ -262,7 +267,7 @@ def check_decimals(node: YScalar, path: str, whole: str, fraction: str, decimals
             path,
             node,
             f"{quote(node.text)} has more decimals than '{metric_id}' allows ({allowed})",
-            f"round it, or set 'decimals: {len(significant)}' for this metric in stats/metrics.yaml",
+            f"round it, or set 'decimals: {len(significant)}' for this metric in {catalogue_path or 'the catalogue'}",
         )
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from transparency_stats.errors import Problems, StatsError
 from transparency_stats.french import is_whole_month
+from transparency_stats.settings import Layout
 
 from .catalogue import parse_catalogue
 from .files import display_path, fingerprint, read_file, real_folder, snapshot_names
@@ -27,8 +28,14 @@ from .model import Correction, Metric, Observation, StatsData, Value
 from .snapshots import CorrectionRequest, ParsedSnapshot, parse_snapshot
 
 
-def load_stats(stats_dir: str | Path, display_root: str | Path | None = None) -> StatsData:
-    """Read, validate and merge everything under `stats_dir`; report every problem at once."""
+def load_stats(
+    stats_dir: str | Path, display_root: str | Path | None = None, layout: Layout | None = None
+) -> StatsData:
+    """Read, validate and merge everything under `stats_dir`; report every problem at once.
+
+    Paths in messages are relative to `display_root` (by default the stats folder's parent, the
+    project); `layout` says which metric ids the data page's folder keeps for itself.
+    """
     stats_dir = Path(stats_dir)
     display_root = Path(display_root) if display_root is not None else stats_dir.parent
     root = real_folder(stats_dir, display_path(stats_dir, display_root), "stats folder")
@@ -43,7 +50,8 @@ def load_stats(stats_dir: str | Path, display_root: str | Path | None = None) ->
         "missing metrics catalogue",
         "create it; write {} if there are no metrics yet",
     )
-    catalogue, broken_ids = parse_catalogue(files[catalogue_path], catalogue_path, problems)
+    reserved = (layout or Layout()).reserved_ids()
+    catalogue, broken_ids = parse_catalogue(files[catalogue_path], catalogue_path, problems, reserved)
 
     parsed: list[ParsedSnapshot] = []
     folder = stats_dir / "snapshots"
@@ -67,6 +75,7 @@ def load_stats(stats_dir: str | Path, display_root: str | Path | None = None) ->
         observations=observations,
         fingerprint=fingerprint(files),
         corrections=tuple(corrections),
+        catalogue_path=catalogue_path,
     )
 
 

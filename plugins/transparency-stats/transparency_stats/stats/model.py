@@ -87,6 +87,7 @@ class StatsData:
     observations: dict[str, tuple[Observation, ...]]
     fingerprint: str  # SHA-256 over every file read, to tell when anything changed
     corrections: tuple[Correction, ...] = ()
+    catalogue_path: str = "metrics.yaml"  # the catalogue, as messages name it (the loader gives its real path)
 
     def __post_init__(self):
         # Start days per metric, to find a window by bisection: a chart's cost must

@@ -185,7 +185,7 @@ def metric_figures(entry: YEntry, kind: str, example: str, context: Context, par
 def total_figure(item: YEntry, metric: Metric, context: Context) -> list[Figure]:
     """Return the one figure of a total, read on the snapshot's date."""
     snapshot = context.snapshot
-    value, fall = parse_figure(item.value, context.path, metric.decimals, metric.id)
+    value, fall = parse_figure(item.value, context.path, metric.decimals, metric.id, context.catalogue_path)
     observation = Observation(item.key, snapshot.date, snapshot.date, value, snapshot, item.line, fall)
     return [Figure(observation, item.column, fall)]
 
@@ -203,7 +203,7 @@ def period_figures(item: YEntry, metric: Metric, context: Context) -> list[Figur
         with context.problems.collect():
             start, end = parse_period(period, path)
             check_period_is_over(period, start, end, context)
-            value, fall = parse_figure(period.value, path, metric.decimals, metric.id)
+            value, fall = parse_figure(period.value, path, metric.decimals, metric.id, context.catalogue_path)
             if fall is not None:
                 raise fail(
                     path, period, "'fall:' is for totals only", "a count over a period may go down; remove 'fall:'"
@@ -305,6 +305,7 @@ def parse_correction(node, context: Context) -> CorrectionRequest:
         path,
         metric.decimals,
         metric.id,
+        context.catalogue_path,
     )
     if fall is not None:
         raise fail(path, fields, "a correction takes its reason in 'reason:'", "remove 'fall:'")
