@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
-from site_helpers import invoke, soup
+from site_helpers import ROOT, invoke, soup
 
 pytestmark = pytest.mark.slow
 
@@ -242,3 +243,18 @@ def test_bad_options_get_one_line_and_no_traceback(project, args, message):
 def test_a_mistyped_port_gets_one_line(project):
     result = invoke(project, "serve", "--port", "80a")
     assert result.returncode == 1 and "--port '80a': not a port" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_stats_check_reads_every_markdown_file_the_build_reads(tmp_path):
+    """A post saved as .markdown or .mkd is built, so `invoke stats --check` checks its charts too."""
+    from pelican.readers import MarkdownReader
+
+    from tools import authoring
+
+    shutil.copytree(ROOT / "stats", tmp_path / "stats")
+    posts = tmp_path / "content" / "posts"
+    posts.mkdir(parents=True)
+    for extension in ("markdown", "mkd"):
+        (posts / f"a.{extension}").write_text("Title: A\n\n```chart\nmetrics: youtube.subscriber\n```\n")
+    assert {"markdown", "mkd"} <= set(MarkdownReader.file_extensions)
+    assert authoring.stats(tmp_path, check=True) == 1

@@ -255,7 +255,9 @@ def stats(root: Path, check: bool = False, days: int | str = 30, today: dt.date 
     except StatsError as error:
         return fail([str(p) for p in error.errors])
     if check:
-        problems = check_posts(root / "content", data, root)
+        from pelican.readers import MarkdownReader
+
+        problems = check_posts(root / "content", data, root, tuple(MarkdownReader.file_extensions))
         if problems:
             return fail([str(p) for p in problems])
         print(f"OK: {len(data.metrics)} metrics, {len(data.snapshots)} snapshots and every chart block check out.")

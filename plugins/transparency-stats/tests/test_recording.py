@@ -230,7 +230,7 @@ def test_checking_posts_finds_every_broken_chart(make_stats, tmp_path):
     posts.mkdir(parents=True)
     (posts / "a.md").write_text("Title: A\n\n```chart\nmetrics: youtube.subscriber\n```\n\n```chart\ntype: bar\n```\n")
     (posts / "b.md").write_text("Title: B\n\n```chart\nmetrics: youtube.subscribers\n```\n")
-    problems = check_posts(tmp_path / "content", stats, tmp_path)
+    problems = check_posts(tmp_path / "content", stats, tmp_path, ("md",))
     assert [str(p).split(": ")[0] for p in problems] == ["content/posts/a.md:4:10", "content/posts/a.md:8:1"]
 
 

@@ -73,8 +73,13 @@ def report_line(report: MetricReport) -> str:
     return " · ".join(parts)
 
 
-def check_posts(content_dir: Path, stats: StatsData, project_root: Path) -> list[StatsError]:
-    """Check every chart block of every post and page against the stats, as the build does; return the problems."""
+def check_posts(
+    content_dir: Path, stats: StatsData, project_root: Path, extensions: tuple[str, ...]
+) -> list[StatsError]:
+    """Check every chart block of every post and page against the stats, as the build does; return the problems.
+
+    `extensions` are the file name extensions the build reads as Markdown (Pelican's reader's).
+    """
     import markdown
 
     from transparency_stats.charts.blocks import ChartExtension
@@ -82,7 +87,8 @@ def check_posts(content_dir: Path, stats: StatsData, project_root: Path) -> list
     from transparency_stats.stats.files import display_path
 
     problems = Problems()
-    for post in sorted(Path(content_dir).rglob("*.md")):
+    posts = (path for path in Path(content_dir).rglob("*") if path.suffix[1:] in extensions and path.is_file())
+    for post in sorted(posts):
         shown = display_path(post, project_root)
         html = markdown.Markdown(extensions=[ChartExtension(), "meta"]).convert(post.read_text(encoding="utf-8"))
         with problems.collect():
