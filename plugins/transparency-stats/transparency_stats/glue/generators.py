@@ -12,6 +12,7 @@ import logging
 import os
 from pathlib import Path
 
+from jinja2 import ChoiceLoader, FileSystemLoader
 from pelican.generators import Generator
 
 from transparency_stats.charts.html import render_chart
@@ -27,9 +28,20 @@ from transparency_stats.settings import setting
 from .state import BROWSER_KEY, Stage, build_of
 
 logger = logging.getLogger(__name__)
+# The plugin's own templates of the data page, the metric pages and the chart embeds: a theme's
+# templates of the same names win, so a site whose theme has none still gets its pages.
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
-class DataPagesGenerator(Generator):
+class PluginGenerator(Generator):
+    """A generator whose templates are the theme's, then the plugin's own."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.env.loader = ChoiceLoader([self.env.loader, FileSystemLoader(str(TEMPLATES))])
+
+
+class DataPagesGenerator(PluginGenerator):
     """Write the data page, the metric pages, the downloads and the feed of new figures."""
 
     def generate_context(self):
@@ -109,7 +121,7 @@ class DataPagesGenerator(Generator):
                 )
 
 
-class ChartMediaGenerator(Generator):
+class ChartMediaGenerator(PluginGenerator):
     """Write every chart's embed page, then draw every image of the build in one Chromium session."""
 
     def generate_output(self, writer):
@@ -140,13 +152,8 @@ class ChartMediaGenerator(Generator):
         drawings = charts.drawings()
         if not drawings:
             return
-        theme_static = Path(self.settings["THEME"]) / "static" / "vendor"
-        exporter = Exporter(
-            theme_static / "plotly-basic.min.js",
-            theme_static / "plotly-locale-fr.js",
-            plotly_setup(),
-            self.settings.get(BROWSER_KEY),
-        )
+        plotly_js, locale_js = plotly_scripts(Path(self.settings["THEME"]))
+        exporter = Exporter(plotly_js, locale_js, plotly_setup(), self.settings.get(BROWSER_KEY))
         folder = (
             setting(self.settings, "TRANSPARENCY_STATS_IMAGE_CACHE")
             or Path(self.settings["CACHE_PATH"]) / "chart-images"
@@ -162,6 +169,22 @@ class ChartMediaGenerator(Generator):
         except Exception as error:  # noqa: BLE001 (a StatsError or StatsErrors: each problem on its line)
             for problem in getattr(error, "errors", [error]):
                 logger.error("%s", problem)
+
+
+def plotly_scripts(theme: Path) -> tuple[Path, Path | None]:
+    """Return the plotly.js (and its French locale) that draws the images: the theme's own, else plotly.py's.
+
+    A theme that vendors plotly.js for its interactive charts (static/vendor/plotly-basic.min.js)
+    draws the images with the same file, so both look alike; a theme without it (Pelican's
+    default) gets the plotly.js that the plotly package ships, never one from the network.
+    """
+    vendor = theme / "static" / "vendor"
+    if (vendor / "plotly-basic.min.js").is_file():
+        locale = vendor / "plotly-locale-fr.js"
+        return vendor / "plotly-basic.min.js", locale if locale.is_file() else None
+    import plotly
+
+    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js", None
 
 
 def write_bytes(path: Path, data: bytes) -> None:

@@ -8,6 +8,7 @@ import sys
 from pelican import signals
 
 from transparency_stats.charts.blocks import ChartExtension
+from transparency_stats.french.typography import typeset
 from transparency_stats.media.images import NO_BROWSER, find_browser
 from transparency_stats.settings import apply_defaults, check_settings, setting
 from transparency_stats.timings import TIMINGS_KEY, PhaseTimings, timings_of
@@ -32,6 +33,8 @@ def initialize(pelican):
     if problems:
         return
     apply_defaults(settings)
+    # The plugin's templates write French with its typography; a site's own `typeset` filter wins.
+    settings.setdefault("JINJA_FILTERS", {}).setdefault("typeset", typeset)
     if setting(settings, "TRANSPARENCY_STATS_TIMINGS_FILE"):
         settings[TIMINGS_KEY] = PhaseTimings()
     browser = find_browser() if setting(settings, "TRANSPARENCY_STATS_IMAGES") else None

@@ -109,13 +109,13 @@ class Exporter:
     and the code that makes figures and finishes images (image_figures.py, this file).
     """
 
-    def __init__(self, plotly_js: Path, locale_js: Path, setup: str = "", browser: str | None = None):
+    def __init__(self, plotly_js: Path, locale_js: Path | None, setup: str = "", browser: str | None = None):
         self.plotly_js = Path(plotly_js).resolve()
-        self.locale_js = Path(locale_js).resolve()
+        self.locale_js = Path(locale_js).resolve() if locale_js else None  # none: the setup script's names only
         self.setup = setup  # JavaScript run after plotly.js and its locale (plotly.js's global config)
         self.browser = browser
         digest = hashlib.sha256(DRAWING_VERSION.encode())
-        for path in (self.plotly_js, self.locale_js, *CODE):
+        for path in (self.plotly_js, *([self.locale_js] if self.locale_js else []), *CODE):
             digest.update(file_digest(path))
         digest.update(hashlib.sha256(setup.encode("utf-8")).digest())
         for package in ("plotly", "kaleido"):
@@ -253,7 +253,7 @@ async def draw_in_session(
         page = kaleido.PageGenerator(
             plotly=str(exporter.plotly_js),
             mathjax=False,
-            others=[(str(exporter.locale_js), "utf-8"), (str(setup), "utf-8")],
+            others=[*([(str(exporter.locale_js), "utf-8")] if exporter.locale_js else []), (str(setup), "utf-8")],
         )
         return await draw_with_page(exporter, page, drawings, progress)
 
