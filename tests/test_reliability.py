@@ -154,3 +154,25 @@ def test_jinja_autoescaping_is_on_for_the_theme():
         if not re.search(r"\b(article|page)\.(content|summary)\|safe", m.group(0))
     ]
     assert unsafe == [], "only Markdown output may be marked safe"
+
+
+@pytest.mark.slow
+def test_a_content_cache_written_by_older_code_is_rebuilt_not_a_crash(built_project):
+    """After an update that moved code, Pelican's pickled content cache names modules that are gone."""
+    import gzip
+
+    caches = [path for path in (built_project / ".cache" / "pelican").glob("*") if path.is_file()]
+    assert caches, "the first build wrote no content cache"
+    for cache in caches:  # a pickle of an object from a module that no longer exists
+        cache.write_bytes(gzip.compress(b"cmodule_of_an_older_version\nThing\n."))
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.sitebuild", "pelicanconf.py", "output"],
+        cwd=built_project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "The content cache was written by older code: the build starts afresh." in result.stderr
+    assert (built_project / "output" / "2017" / "01" / "reseaux-et-mouvements" / "index.html").is_file()

@@ -151,12 +151,39 @@ def run_pelican(settings_file: Path, output_dir: Path, overrides: dict | None = 
             override={**(overrides or {}), "OUTPUT_PATH": str(output_dir), "DEBUG": True},
         )
         collector.content_root = Path(settings["PATH"])
-        pelican.Pelican(settings).run()
+        try:
+            pelican.Pelican(settings).run()
+        except (ImportError, AttributeError) as error:
+            if not written_by_older_code(error):
+                raise
+            # Pelican's content cache holds objects of the code that wrote it: after an update
+            # that moved or renamed that code, it cannot be read. Build once without it.
+            forget_content_cache(Path(settings["CACHE_PATH"]))
+            print("The content cache was written by older code: the build starts afresh.", file=sys.stderr)
+            collector.problems.clear()
+            pelican.Pelican(settings).run()
     finally:
         console.quiet = was_quiet
         root_logger.removeHandler(collector)
         root_logger.setLevel(previous_level)
     return collector.problems
+
+
+def written_by_older_code(error: BaseException) -> bool:
+    """Tell whether an import error came from unpickling Pelican's content cache (pelican/cache.py)."""
+    import traceback
+
+    return any(
+        frame.filename.endswith(os.path.join("pelican", "cache.py"))
+        for frame in traceback.extract_tb(error.__traceback__)
+    )
+
+
+def forget_content_cache(cache_path: Path) -> None:
+    """Remove Pelican's content cache files (the chart images' cache, a folder beside them, stays)."""
+    for entry in cache_path.glob("*"):
+        if entry.is_file():
+            entry.unlink()
 
 
 def build(settings_file: Path, output_dir: Path, overrides: dict | None = None, postprocess=None) -> float:
