@@ -11,9 +11,9 @@ import re
 import sys
 from pathlib import Path
 
-from tools.sitebuild import display_path
 from transparency_stats.authoring.recording import UsageError
 from transparency_stats.errors import StatsError
+from transparency_stats.stats.files import display_path
 
 SNAPSHOT_TEMPLATE = """\
 # (modèle) Relevé du {date}. Remplacez les exemples, puis supprimez chaque ligne qui porte « # (modèle) ».
@@ -27,6 +27,16 @@ periods:
   network.supporters.new:
     {month}: 12000   # (modèle) exemple : un compte sur un mois terminé
 """
+
+
+def stats_folder(root: Path) -> Path:
+    """Return the project's stats folder: TRANSPARENCY_STATS_PATH of its pelicanconf.py, as the build reads it."""
+    from pelican.settings import read_settings
+
+    from transparency_stats.settings import setting
+
+    settings = read_settings(str(root / "pelicanconf.py")) if (root / "pelicanconf.py").is_file() else {}
+    return root / setting(settings, "TRANSPARENCY_STATS_PATH")
 
 
 def fail(lines) -> int:
@@ -93,7 +103,7 @@ def snapshot(
         written_lines,
     )
 
-    stats_dir = root / "stats"
+    stats_dir = stats_folder(root)
     try:
         day = parse_day(date)
         filename = f"{name or day.isoformat()}.yaml"
@@ -161,6 +171,7 @@ def import_stats(
 
     path = Path(file)
     shown_csv = file
+    stats_dir = stats_folder(root)
     try:
         try:
             text = path.read_text(encoding="utf-8-sig")
@@ -172,7 +183,7 @@ def import_stats(
         default_source = source.strip() or f"Import du fichier {path.name}"  # a `source` column wins
         files, origins = import_plan(figures, default_source, url.strip() or None, note.strip() or None)
         try:
-            data = check_new_files(root / "stats", files)
+            data = check_new_files(stats_dir, files)
         except StatsError as error:
             return fail([str(csv_location(p, shown_csv, origins)) for p in error.errors] + ["Nothing was written."])
     except UsageError as error:
@@ -181,14 +192,14 @@ def import_stats(
         return fail([str(p) for p in error.errors] + ["Nothing was written."])
     for name in files:
         count = sum(1 for written, _ in origins if written == name)
-        print(f"stats/snapshots/{name}: {count} figure(s)")
+        print(f"{display_path(stats_dir / 'snapshots' / name, root)}: {count} figure(s)")
     for change in changes(data, set(files)):
         print("  " + describe(change, data))
     if dry_run:
         print("Dry run: nothing was written.")
         return 0
     try:
-        written = write_new_files(root / "stats", files)
+        written = write_new_files(stats_dir, files)
     except UsageError as error:
         return fail([str(error)])
     print(f"Created {len(written)} snapshot file(s). Run `invoke build` to see them in the charts.")
@@ -206,9 +217,10 @@ def metric(
     color: str = "",
     decimals: int = 0,
 ) -> int:
-    """Add a metric to stats/metrics.yaml."""
+    """Add a metric to the catalogue (stats/metrics.yaml)."""
     from transparency_stats.authoring.catalogue_edit import add_metric
 
+    catalogue = stats_folder(root) / "metrics.yaml"
     try:
         if not metric_id or not label or not kind:
             raise UsageError(
@@ -216,7 +228,7 @@ def metric(
                 ' --label "Abonnés Instagram" --kind total --platform Instagram'
             )
         found = add_metric(
-            root / "stats",
+            catalogue.parent,
             metric_id,
             label,
             kind,
@@ -229,8 +241,8 @@ def metric(
     except UsageError as error:
         return fail([str(error)])
     except StatsError as error:
-        return fail([str(p) for p in error.errors] + ["stats/metrics.yaml was left as it was."])
-    print(f"Added '{found.id}' ({found.label}, {found.kind}) to stats/metrics.yaml, line {found.line}.")
+        return fail([str(p) for p in error.errors] + [f"{display_path(catalogue, root)} was left as it was."])
+    print(f"Added '{found.id}' ({found.label}, {found.kind}) to {display_path(catalogue, root)}, line {found.line}.")
     return 0
 
 
@@ -249,7 +261,7 @@ def stats(root: Path, check: bool = False, days: int | str = 30, today: dt.date 
 
     try:
         days = whole_number(days, "--days")
-        data = load_stats(root / "stats")
+        data = load_stats(stats_folder(root))
     except UsageError as error:
         return fail([str(error)])
     except StatsError as error:

@@ -12,6 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from transparency_stats.stats.files import display_path
+
 ROOT = Path(__file__).resolve().parent.parent
 
 RENAME_EXCHANGE = 2  # Linux renameat2() flag: swap two paths in one step
@@ -53,14 +55,6 @@ class ProblemCollector(logging.Handler):
             return
         message = " ".join(record.getMessage().split())
         self.problems.append(message)
-
-
-def display_path(path: Path, root: Path) -> str:
-    """Return the path relative to the project, as volunteers see it."""
-    try:
-        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def describe_read_failure(path: Path, exc: BaseException | None, root: Path) -> str:

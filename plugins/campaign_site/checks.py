@@ -8,20 +8,14 @@ import os
 import re
 from pathlib import Path
 
+from transparency_stats.stats.files import display_path
+
 logger = logging.getLogger(__name__)
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?\Z")
 DATE_FIELDS = ("date", "modified")
 PLACEHOLDER = re.compile(r"\s*(?:à|a) compléter", re.IGNORECASE)
 HEADER_LINE = re.compile(r"(?P<key>[A-Za-z_][A-Za-z0-9_ -]*):(?P<space>\s*)(?P<value>.*)")
-
-
-def shown_path(path: str | Path, root: Path) -> str:
-    """Return a path relative to the project (the folder above content/), as volunteers see it."""
-    try:
-        return Path(path).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def header_fields(path: str | Path) -> dict[str, tuple[int, int, str]]:
@@ -43,7 +37,7 @@ def header_problems(path: str | Path, root: Path, published: bool) -> list[str]:
     """Return the problems of a post's header: dates not written YYYY-MM-DD, a placeholder summary."""
     problems = []
     fields = header_fields(path)
-    shown = shown_path(path, root)
+    shown = display_path(path, root)
     for name in DATE_FIELDS:
         if name in fields and not ISO_DATE.match(fields[name][2]):
             line, column, value = fields[name]
@@ -101,5 +95,5 @@ def check_unread_files(generators) -> None:
         logger.error(
             "%s:1:1: this file is not part of the site — a post is a Markdown file (.md) in content/posts/,"
             " a page goes in content/pages/, an image in content/images/",
-            shown_path(content_dir / relative, root),
+            display_path(content_dir / relative, root),
         )

@@ -14,10 +14,17 @@ from .yaml_nodes import MAX_BYTES
 SNAPSHOT_SUFFIXES = (".yaml", ".yml")
 
 
-def display_path(path: Path, display_root: Path) -> str:
-    """Return `path` as a POSIX path relative to `display_root`."""
-    relative = os.path.relpath(os.path.abspath(path), os.path.abspath(display_root))
-    return relative.replace(os.sep, "/")
+def display_path(path: str | Path, display_root: str | Path) -> str:
+    """Return a path as messages show it: relative to `display_root` (the project), with "/"; absolute when outside.
+
+    The one way the plugin, the theme's checks and the build runner name files to volunteers.
+    """
+    absolute, root = os.path.abspath(path), os.path.abspath(display_root)
+    if os.path.commonpath([absolute, root]) != root:  # perhaps the same place through a link: compare real paths
+        absolute, root = os.path.realpath(path), os.path.realpath(display_root)
+        if os.path.commonpath([absolute, root]) != root:
+            return Path(os.path.abspath(path)).as_posix()
+    return Path(os.path.relpath(absolute, root)).as_posix()
 
 
 def real_folder(folder: Path, shown: str, what: str) -> Path:
