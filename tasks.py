@@ -167,29 +167,29 @@ def publish(c, dry_run=False, force=False):
     from tools import deploy
 
     _require_chromium("publish")
-    _build(PUBLISH_SETTINGS)  # raises Exit on failure: nothing is deployed
-    settings = _deploy_settings()
+    settings = _deploy_settings()  # checked before building: a typo costs no build
     method = settings.get("DEPLOY_METHOD", "rsync")
+    if method not in ("rsync", "s3", "gh-pages"):
+        raise Exit(f"publishconf.py: unknown DEPLOY_METHOD {method!r} — use 'rsync', 's3' or 'gh-pages'", code=1)
+    share = _share(settings.get("DEPLOY_MAX_DELETE_SHARE", deploy.DEFAULT_MAX_DELETE_SHARE))
+    remote = settings.get("DEPLOY_S3_REMOTE", "")
+    if method == "s3" and ":" not in remote:
+        raise Exit(
+            f"publishconf.py: DEPLOY_S3_REMOTE {remote!r} is not an rclone remote — set it like site:blog", code=1
+        )
+    _build(PUBLISH_SETTINGS)  # raises Exit on failure: nothing is deployed
     try:
         if method == "rsync":
             options = shlex.split(settings.get("DEPLOY_RSYNC_OPTIONS", ""))
             deploy.rsync(settings["DEPLOY_RSYNC_TARGET"], OUTPUT, dry_run=dry_run, options=options)
         elif method == "s3":
-            deploy.s3(
-                OUTPUT,
-                settings.get("DEPLOY_S3_REMOTE", ""),
-                dry_run=dry_run,
-                force=force,
-                max_delete_share=_share(settings.get("DEPLOY_MAX_DELETE_SHARE", deploy.DEFAULT_MAX_DELETE_SHARE)),
-            )
-        elif method == "gh-pages":
+            deploy.s3(OUTPUT, remote, dry_run=dry_run, force=force, max_delete_share=share)
+        else:
             branch = settings.get("DEPLOY_GH_PAGES_BRANCH", "gh-pages")
             if dry_run:
                 _gh_pages_dry_run(branch, OUTPUT)
             else:
                 _deploy_gh_pages(branch, OUTPUT, settings.get("DEPLOY_GH_PAGES_PUSH", True))
-        else:
-            raise Exit(f"publishconf.py: unknown DEPLOY_METHOD {method!r} — use 'rsync', 's3' or 'gh-pages'", code=1)
     except deploy.DeployFailed as error:
         raise Exit(f"invoke publish: {error}", code=1) from None
     if dry_run:

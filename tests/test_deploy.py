@@ -21,7 +21,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from site_helpers import build
+from site_helpers import build, invoke
 from test_site import SITE_URL
 from tools import deploy, nginx
 from tools.s3server import SeaweedS3
@@ -53,7 +53,7 @@ def builds(new_project, tmp_path_factory) -> dict[str, Path]:
     (project / "content" / "posts" / "2016-02-10-une-plateforme-pour-agir.md").unlink()
     (project / "content" / "posts" / "2017-01-20-un-billet-de-plus.md").write_text(NEW_POST, encoding="utf-8")
     shutil.copytree(build(project, "publishconf.py"), kept / "b")
-    return {"a": kept / "a", "b": kept / "b"}
+    return {"a": kept / "a", "b": kept / "b", "project": project}
 
 
 @pytest.fixture(scope="module")
@@ -249,6 +249,39 @@ def test_the_page_checker_sees_a_page_without_its_style(builds, tmp_path):
     assert any("uses missing theme/css/site." in p for p in problems)
     assert any("reaches missing 2017/01/un-billet-de-plus/index.html" in p for p in problems)
     assert any("sitemap.xml lists missing 2017/01/un-billet-de-plus/index.html" in p for p in problems)
+
+
+def test_invoke_publish_to_s3_dry_run_lists_then_deploys_then_finds_nothing_to_do(s3, builds):
+    project = builds["project"]
+    env = {"DEPLOY_METHOD": "s3", "DEPLOY_S3_REMOTE": "site:blog/publish"}
+    dry = invoke(project, "publish", "--dry-run", env=env)
+    assert dry.returncode == 0, dry.stderr
+    files = deploy.site_files(project / "output")
+    assert "upload (new pages): index.html" in dry.stdout.splitlines()
+    assert f"{len(files)} to upload, 0 to delete, 0 unchanged" in dry.stdout and listing("site:blog/publish") == {}
+    done = invoke(project, "publish", env=env)
+    assert done.returncode == 0, done.stderr
+    assert f"{len(files)} object(s) uploaded, 0 deleted, 0 unchanged" in done.stdout
+    assert_bucket_holds("site:blog/publish", project / "output")
+    again = invoke(project, "publish", "--dry-run", env=env)
+    assert f"0 to upload, 0 to delete, {len(files)} unchanged" in again.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DEPLOY_METHOD": "s3", "DEPLOY_MAX_DELETE_SHARE": "beaucoup"}, "DEPLOY_MAX_DELETE_SHARE 'beaucoup'"),
+        ({"DEPLOY_METHOD": "s3", "DEPLOY_S3_REMOTE": "blog"}, "DEPLOY_S3_REMOTE 'blog' is not an rclone remote"),
+        ({"DEPLOY_METHOD": "ftp"}, "unknown DEPLOY_METHOD 'ftp'"),
+    ],
+)
+def test_a_wrong_deploy_setting_is_one_line_before_any_build(builds, env, message):
+    result = invoke(builds["project"], "publish", "--dry-run", env=env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert [line for line in result.stderr.splitlines() if line.strip()] == [
+        next(line for line in result.stderr.splitlines() if message in line)
+    ]
+    assert "Built" not in result.stdout
 
 
 # --- rsync over ssh, to Debian's sshd on loopback -------------------------------------------------
