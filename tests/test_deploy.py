@@ -211,26 +211,35 @@ def test_a_deploy_deleting_too_much_is_refused_unless_forced(s3, builds, tmp_pat
 
 
 def test_deploys_killed_at_random_moments_never_break_a_page_and_the_next_one_completes(s3, builds, tmp_path):
+    """Each deploy is killed at a random step of its work (a random upload or deletion batch, then a random
+    fraction of a second into it), not at a random time: what it has done decides, never the machine's speed."""
     remote = "site:blog/killed"
-    started = time.monotonic()
     deploy.s3(builds["a"], remote, log=lambda line: None)
-    window = time.monotonic() - started  # kills fall anywhere within a whole deploy's length
     chance = random.Random(SEED)
     interrupted = 0
     for attempt in range(KILLS):
         target = builds["b" if attempt % 2 == 0 else "a"]
+        todo = deploy.plan(target, deploy.remote_listing(remote))
+        steps = len(deploy.upload_groups(todo.uploads)) + len(deploy.deletion_batches(todo.deletions))
+        kill_at = chance.randrange(1, steps + 1)
         command = [sys.executable, "-m", "tools.deploy", "s3", str(target), remote]
-        process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        try:
-            process.wait(timeout=chance.uniform(0.2, window))
-        except subprocess.TimeoutExpired:
+        process = subprocess.Popen(
+            command, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        )
+        started = 0
+        for line in process.stdout:
+            started += line.startswith(("uploading ", "deleting "))
+            if started == kill_at:
+                time.sleep(chance.uniform(0, 0.5))  # somewhere inside that step
+                break
+        if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)  # the deploy and its rclone, at once
-            process.wait()
             interrupted += 1
-        process.stderr.close()
+        process.wait()
+        process.stdout.close()
         snapshot = download(remote, tmp_path / f"bucket-{attempt}")
-        assert broken_pages(snapshot) == [], f"after kill {attempt + 1}"
-    assert interrupted >= KILLS // 2, "most deploys were really cut short"
+        assert broken_pages(snapshot) == [], f"after kill {attempt + 1}, at step {kill_at} of {steps}"
+    assert interrupted >= KILLS - 1, "the deploys were really cut short"
     final = subprocess.run(
         [sys.executable, "-m", "tools.deploy", "s3", str(builds["b"]), remote], capture_output=True, text=True
     )

@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 RCLONE = Path(sys.executable).with_name("rclone")
@@ -216,6 +217,7 @@ def s3(
         for number, (phase, kind, cache, keys) in enumerate(upload_groups(todo.uploads)):
             listing = Path(work) / f"upload-{number}.txt"
             listing.write_text("\n".join(keys) + "\n", encoding="utf-8")
+            log(f"uploading {len(keys)} ({PHASE_NAMES[phase]}, {kind}, {cache})")
             result = rclone(
                 "copy",
                 "--files-from-raw",
@@ -240,6 +242,7 @@ def s3(
         for number, keys in enumerate(deletion_batches(todo.deletions)):
             listing = Path(work) / f"delete-{number}.txt"
             listing.write_text("\n".join(keys) + "\n", encoding="utf-8")
+            log(f"deleting {len(keys)} stale object(s)")
             result = rclone("delete", "--files-from-raw", str(listing), "--no-traverse", remote)
             if result.returncode != 0:
                 raise DeployFailed(
@@ -288,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     method, folder, target = words
     try:
         if method == "s3":
-            s3(Path(folder), target, dry_run="--dry-run" in flags, force="--force" in flags)
+            s3(Path(folder), target, "--dry-run" in flags, "--force" in flags, log=partial(print, flush=True))
         else:
             rsync(target, Path(folder), dry_run="--dry-run" in flags)
     except DeployFailed as error:
