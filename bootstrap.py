@@ -5,9 +5,9 @@ Needs only Python 3.11+. It creates `.venv/`, installs the pinned, hash-checked
 dependencies (again only when a lock file changed), then the project itself in
 editable mode (again only when a pyproject.toml or the packages changed): the site's
 plugin and the stats plugin, a distribution of its own; for the tests it also installs the
-pinned npm validators and Debian's Chromium and Java when they are missing and
-this user may install them; for the build tasks, Chromium (it draws the chart
-images). Then it hands over to `invoke TASK`.
+pinned npm validators and Debian's Chromium, Java, nginx (with brotli_static),
+openssh-server, rsync and wrk when they are missing and this user may install
+them; for the build tasks, Chromium (it draws the chart images). Then it hands over to `invoke TASK`.
 """
 
 from __future__ import annotations
@@ -29,6 +29,18 @@ DEV_TASKS = {"test", "bench", "lock"}  # tasks that need requirements-dev.lock a
 BUILD_TASKS = {"build", "rebuild", "livereload", "preview", "publish"}
 PUBLISH_TASKS = {"preview", "publish"}
 APT_PACKAGES = {"chromium": "chromium", "java": "default-jre-headless", "npm": "npm"}
+# What the serving and deploy tests run on loopback: Debian's nginx with the brotli_static module
+# (deploy/nginx.conf), sshd, ssh and rsync (the rsync deploy); the benchmark's load tool, wrk.
+# Each is checked by the file it installs (sbin folders are not on every user's PATH).
+SERVER_PACKAGES = {
+    "/usr/sbin/nginx": "nginx",
+    "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so": "libnginx-mod-http-brotli-static",
+    "/usr/sbin/sshd": "openssh-server",
+    "/usr/bin/ssh": "openssh-client",
+    "/usr/bin/ssh-keygen": "openssh-client",
+    "/usr/bin/rsync": "rsync",
+    "/usr/bin/wrk": "wrk",
+}
 
 
 def say(message: str) -> None:
@@ -149,10 +161,11 @@ def ensure_chromium(task: str) -> None:
 
 
 def ensure_test_tools() -> None:
-    """Install Chromium, Java (for the Nu HTML checker) and the pinned npm validators."""
+    """Install Chromium, Java (Nu HTML checker), nginx, sshd, rsync, wrk and the pinned npm validators."""
     missing = [pkg for tool, pkg in APT_PACKAGES.items() if not shutil.which(tool)]
+    missing += [pkg for path, pkg in SERVER_PACKAGES.items() if not os.path.exists(path)]
     if missing:
-        apt_install(missing)
+        apt_install(sorted(set(missing)))
     if not stamp_matches("npm", ROOT / "package-lock.json") or not (ROOT / "node_modules").is_dir():
         say("installing pinned npm packages (npm ci)")
         run("npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import shlex
 import shutil
 import subprocess
 import sys
@@ -93,13 +94,6 @@ def _deploy_settings() -> dict:
     return read_settings(str(PUBLISH_SETTINGS))
 
 
-def _deploy_rsync(target: str, folder: Path) -> None:
-    """Copy the site over ssh; files switch over together at the end (--delay-updates)."""
-    command = ["rsync", "-rlz", "--checksum", "--delete-after", "--delay-updates", f"{folder}/", target]
-    if subprocess.run(command).returncode != 0:
-        raise Exit("rsync failed — the server keeps its previous files; check the target and try again", code=1)
-
-
 def _deploy_gh_pages(branch: str, folder: Path, push: bool) -> None:
     """Commit the site as the whole tree of `branch`, one commit on top of the last one, with ghp-import; push it."""
     from ghp_import import GhpError, ghp_import
@@ -127,24 +121,79 @@ def _deploy_gh_pages(branch: str, folder: Path, push: bool) -> None:
     print(f"Published to branch {branch} ({commit[:10]}).")
 
 
-@task(help={"dry_run": "build and check, but do not deploy"})
-def publish(c, dry_run=False):
+def _share(text) -> float:
+    """Return DEPLOY_MAX_DELETE_SHARE as a fraction, or stop with a one-line message."""
+    try:
+        share = float(text)
+    except (TypeError, ValueError):
+        share = -1.0
+    if not 0 <= share <= 1:
+        raise Exit(f"publishconf.py: DEPLOY_MAX_DELETE_SHARE {text!r} — give a fraction from 0 to 1, like 0.25", code=1)
+    return share
+
+
+def _gh_pages_dry_run(branch: str, folder: Path) -> None:
+    """List the files a gh-pages commit would add, change or remove, comparing git blob ids with the branch's tip."""
+    import hashlib
+
+    listing = subprocess.run(["git", "ls-tree", "-r", branch], cwd=ROOT, capture_output=True, text=True)
+    before = {}
+    for line in listing.stdout.splitlines() if listing.returncode == 0 else []:
+        meta, _, name = line.partition("\t")
+        before[name] = meta.split()[2]
+    after = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            blob = hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+            after[path.relative_to(folder).as_posix()] = blob
+    changed = [name for name, blob in after.items() if before.get(name) != blob]
+    gone = sorted(set(before) - set(after) - {".nojekyll"})
+    for name in changed:
+        print(f"commit: {name}")
+    for name in gone:
+        print(f"remove: {name}")
+    print(f"{len(changed)} to commit, {len(gone)} to remove, {len(after) - len(changed)} unchanged on {branch}")
+
+
+@task(
+    help={
+        "dry_run": "build, then list what the deploy would upload and delete, and deploy nothing",
+        "force": "deploy even when it would delete more of the remote's files than DEPLOY_MAX_DELETE_SHARE allows",
+    }
+)
+def publish(c, dry_run=False, force=False):
     """Build with the publish settings and deploy to the target set in publishconf.py; never after a failed build."""
+    from tools import deploy
+
     _require_chromium("publish")
+    settings = _deploy_settings()  # checked before building: a typo costs no build
+    method = settings.get("DEPLOY_METHOD", "rsync")
+    if method not in ("rsync", "s3", "gh-pages"):
+        raise Exit(f"publishconf.py: unknown DEPLOY_METHOD {method!r} — use 'rsync', 's3' or 'gh-pages'", code=1)
+    share = _share(settings.get("DEPLOY_MAX_DELETE_SHARE", deploy.DEFAULT_MAX_DELETE_SHARE))
+    remote = settings.get("DEPLOY_S3_REMOTE", "")
+    if method == "s3" and ":" not in remote:
+        raise Exit(
+            f"publishconf.py: DEPLOY_S3_REMOTE {remote!r} is not an rclone remote — set it like site:blog", code=1
+        )
     _build(PUBLISH_SETTINGS)  # raises Exit on failure: nothing is deployed
+    try:
+        if method == "rsync":
+            options = shlex.split(settings.get("DEPLOY_RSYNC_OPTIONS", ""))
+            deploy.rsync(settings["DEPLOY_RSYNC_TARGET"], OUTPUT, dry_run=dry_run, options=options)
+        elif method == "s3":
+            deploy.s3(OUTPUT, remote, dry_run=dry_run, force=force, max_delete_share=share)
+        else:
+            branch = settings.get("DEPLOY_GH_PAGES_BRANCH", "gh-pages")
+            if dry_run:
+                _gh_pages_dry_run(branch, OUTPUT)
+            else:
+                _deploy_gh_pages(branch, OUTPUT, settings.get("DEPLOY_GH_PAGES_PUSH", True))
+    except deploy.DeployFailed as error:
+        raise Exit(f"invoke publish: {error}", code=1) from None
     if dry_run:
         print("Dry run: built output/, deployed nothing.")
-        return
-    settings = _deploy_settings()
-    method = settings.get("DEPLOY_METHOD", "rsync")
-    if method == "rsync":
-        _deploy_rsync(settings["DEPLOY_RSYNC_TARGET"], OUTPUT)
-    elif method == "gh-pages":
-        _deploy_gh_pages(
-            settings.get("DEPLOY_GH_PAGES_BRANCH", "gh-pages"), OUTPUT, settings.get("DEPLOY_GH_PAGES_PUSH", True)
-        )
-    else:
-        raise Exit(f"publishconf.py: unknown DEPLOY_METHOD {method!r} — use 'rsync' or 'gh-pages'", code=1)
 
 
 @task(

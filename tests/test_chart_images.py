@@ -290,44 +290,17 @@ def test_a_chart_chromium_cannot_draw_fails_the_build_naming_it(tmp_path):
     assert not (project / "output").exists()
 
 
-# --- Framing: embeds yes, other pages no, with README's server rules ------------------------------
-
-
-def readme_nginx_block() -> str:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    start = text.index("```nginx", text.index("## Serving"))
-    return text[start : text.index("```", start + 8)]
-
-
-def test_the_test_server_sends_readme_nginx_headers():
-    from tools import static_server
-
-    block = readme_nginx_block()
-    policies = re.findall(r'add_header Content-Security-Policy "([^"]+)" always;', block)
-    assert sorted(policies) == sorted(
-        [static_server.REFUSE_FRAMING, static_server.ALLOW_FRAMING, static_server.SVG_POLICY]
-    )
-    embeds = block[block.index(f"location {static_server.EMBED_PREFIX} ") :]
-    assert embeds.split("}")[0].count(static_server.ALLOW_FRAMING) == 1
-    assert static_server.headers_for("/2017/01/x/")["Content-Security-Policy"] == static_server.REFUSE_FRAMING
-    assert (
-        static_server.headers_for("/transparence/graphique/x/")["Content-Security-Policy"]
-        == static_server.ALLOW_FRAMING
-    )
-    assert (
-        static_server.headers_for("/transparence/graphique/x/graphique.svg")["Content-Security-Policy"]
-        == static_server.SVG_POLICY
-    )
-    assert "immutable" in static_server.headers_for("/theme/images/favicon.1234567890.svg")["Cache-Control"]
+# --- Framing: embeds yes, other pages no, served by nginx with deploy/nginx.conf -------------------
 
 
 @pytest.mark.browser
 def test_another_site_can_frame_an_embed_page_but_no_other_page(dev_site, serve, browser, tmp_path):
     from browser import open_page
-    from tools.static_server import serving
+    from tools.nginx import NginxServer
 
     chart = "graphique-reseaux-et-mouvements-1"
-    with serving(dev_site) as site:
+    with NginxServer(dev_site) as nginx:
+        site = nginx.url
         host = tmp_path / "host"
         host.mkdir()
         frames = {

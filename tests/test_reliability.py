@@ -176,3 +176,33 @@ def test_a_content_cache_written_by_older_code_is_rebuilt_not_a_crash(built_proj
     assert "Traceback" not in result.stderr
     assert "The content cache was written by older code: the build starts afresh." in result.stderr
     assert (built_project / "output" / "2017" / "01" / "reseaux-et-mouvements" / "index.html").is_file()
+
+
+def test_a_swap_keeps_the_previous_builds_own_assets_one_build_longer(tmp_path):
+    """Pages served just before a swap still find their hashed assets; older ones go, so output never grows."""
+    from tools.sitebuild import asset_record, carry_over_assets, own_assets
+
+    output = tmp_path / "output"
+
+    def build_with(css: str) -> None:  # what sitebuild.build does around the swap, with one stylesheet
+        staging = tmp_path / f"staging-{css}"
+        (staging / "theme" / "css").mkdir(parents=True)
+        (staging / "theme" / "css" / f"site.{css}.css").write_text(css)
+        (staging / "theme" / "css" / "site.css").write_text(css)  # the unhashed copy: never carried over
+        own = own_assets(staging)
+        carry_over_assets(output, staging)
+        shutil.rmtree(output, ignore_errors=True)
+        staging.rename(output)
+        asset_record(output).write_text("".join(f"{name}\n" for name in own))
+
+    def stylesheets() -> list[str]:
+        return sorted(p.name for p in (output / "theme" / "css").iterdir())
+
+    build_with("aaaaaaaaaa")
+    assert stylesheets() == ["site.aaaaaaaaaa.css", "site.css"]
+    build_with("bbbbbbbbbb")
+    assert stylesheets() == ["site.aaaaaaaaaa.css", "site.bbbbbbbbbb.css", "site.css"]
+    build_with("cccccccccc")
+    assert stylesheets() == ["site.bbbbbbbbbb.css", "site.cccccccccc.css", "site.css"]
+    build_with("cccccccccc")
+    assert stylesheets() == ["site.cccccccccc.css", "site.css"]

@@ -1,7 +1,7 @@
 """Lighthouse (mobile, default settings) on the publish build, served with its precompressed files.
 
 `measure(pages)` builds the site with the publish settings for a local address, serves it
-as README's nginx block would (tools/static_server.py) and runs the pinned Lighthouse
+with Debian's nginx and deploy/nginx.conf (tools/nginx.py) and runs the pinned Lighthouse
 (node_modules, package-lock.json) on Debian's Chromium; it returns the four category
 scores, total blocking time, cumulative layout shift and largest contentful paint per page.
 `python -m tools.lighthouse` prints them. `invoke bench` calls `report_lines`.
@@ -20,8 +20,8 @@ from pathlib import Path
 
 from tools import sitebuild
 from tools.chromium import CHROMIUM
+from tools.nginx import NginxServer, free_port
 from tools.postprocess import precompress
-from tools.static_server import free_port, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
@@ -92,14 +92,14 @@ def run(url: str, report: Path) -> Scores:
 
 
 def measure(pages: dict[str, str] = PAGES, work: Path | None = None) -> dict[str, Scores]:
-    """Build the publish site for a local port, serve it precompressed and run Lighthouse on each page."""
+    """Build the publish site for a local port, serve it with nginx and run Lighthouse on each page."""
     with tempfile.TemporaryDirectory(prefix="lighthouse-", dir=work) as folder:
         folder = Path(folder)
         port = free_port()
         site_url = f"http://127.0.0.1:{port}"
         build_publish_site(folder / "output", site_url, folder / "cache")
         results = {}
-        with serving(folder / "output", port):
+        with NginxServer(folder / "output", port):
             for name, path in pages.items():
                 results[name] = run(site_url + path, folder / f"{len(results)}.json")
         return results

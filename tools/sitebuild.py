@@ -6,6 +6,7 @@ import ctypes
 import ctypes.util
 import logging
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -16,6 +17,7 @@ from transparency_stats.stats.files import display_path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+HASHED_ASSET = re.compile(r"^theme/.+\.[0-9a-f]{10}\.[a-z0-9]+(\.gz|\.br)?$")  # campaign_site's asset names
 RENAME_EXCHANGE = 2  # Linux renameat2() flag: swap two paths in one step
 AT_FDCWD = -100
 
@@ -180,8 +182,46 @@ def forget_content_cache(cache_path: Path) -> None:
             entry.unlink()
 
 
-def build(settings_file: Path, output_dir: Path, overrides: dict | None = None, postprocess=None) -> float:
-    """Build into a fresh folder and swap it in; raise BuildFailed and leave output_dir alone on any problem."""
+def own_assets(folder: Path) -> list[str]:
+    """Return a build's content-hashed theme files (and their compressed copies), relative to the folder."""
+    theme = folder / "theme"
+    found = (path.relative_to(folder).as_posix() for path in theme.rglob("*") if path.is_file())
+    return sorted(name for name in found if HASHED_ASSET.search(name))
+
+
+def carry_over_assets(previous: Path, staging: Path) -> int:
+    """Keep the previous build's own hashed theme files one build longer; return how many were kept.
+
+    A reader who got a page just before the swap asks for its stylesheet and scripts just
+    after: they must still be there. Their names are content hashes, so they never clash
+    with the new build's. Only the previous build's own files are kept (a list beside the
+    output folder says which), never older ones: the output does not grow build after build.
+    """
+    record = asset_record(previous)
+    kept = 0
+    if record.is_file() and previous.is_dir():
+        for name in record.read_text(encoding="utf-8").split():
+            source, target = previous / name, staging / name
+            if HASHED_ASSET.search(name) and source.is_file() and not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, target)
+                kept += 1
+    return kept
+
+
+def asset_record(output: Path) -> Path:
+    """Return the file beside the output folder that lists its build's own hashed theme files."""
+    return output.with_name(f".{output.name}.assets")
+
+
+def build(
+    settings_file: Path, output_dir: Path, overrides: dict | None = None, postprocess=None, carry_assets: bool = True
+) -> float:
+    """Build into a fresh folder and swap it in; raise BuildFailed and leave output_dir alone on any problem.
+
+    With `carry_assets`, the previous output's own hashed theme files stay one build longer
+    (`carry_over_assets`), so that pages served just before the swap keep their assets.
+    """
     from transparency_stats.errors import StatsError
 
     output_dir = Path(output_dir).resolve()
@@ -198,8 +238,13 @@ def build(settings_file: Path, output_dir: Path, overrides: dict | None = None, 
             raise BuildFailed(list(dict.fromkeys(problems)))
         if postprocess is not None:
             postprocess(staging)
+        if carry_assets:
+            own = own_assets(staging)
+            carry_over_assets(output_dir, staging)
         staging.chmod(0o755)
         replace_dir(staging, output_dir)
+        if carry_assets:
+            asset_record(output_dir).write_text("".join(f"{name}\n" for name in own), encoding="utf-8")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
