@@ -30,7 +30,7 @@ from tools.s3server import SeaweedS3
 pytestmark = pytest.mark.slow
 
 RCLONE = str(deploy.RCLONE)
-KILLS = 4  # interrupted deploys, bounded
+KILLS = 6  # interrupted deploys, bounded
 SEED = 17
 NEW_POST = """Title: Un billet de plus
 Date: 2017-01-20 09:00
@@ -212,18 +212,19 @@ def test_a_deploy_deleting_too_much_is_refused_unless_forced(s3, builds, tmp_pat
 
 
 def test_deploys_killed_at_random_moments_never_break_a_page_and_the_next_one_completes(s3, builds, tmp_path):
-    """Each deploy is killed at a random step of its work (a random upload or deletion batch, then a random
-    fraction of a second into it), not at a random time: what it has done decides, never the machine's speed."""
+    """Each deploy is killed at a step of its work (each upload or deletion batch in turn, from a random one),
+    a random fraction of a second into it: what it has done decides where, never the machine's speed."""
     remote = "site:blog/killed"
     deploy.s3(builds["a"], remote, log=lambda line: None)
     chance = random.Random(SEED)
+    offset = chance.randrange(100)
     interrupted = attempt = 0
     while interrupted < KILLS and attempt < 3 * KILLS:  # a deploy that ended before its kill is not counted
         target = builds["b" if attempt % 2 == 0 else "a"]
         attempt += 1
         todo = deploy.plan(target, deploy.remote_listing(remote))
         steps = len(deploy.upload_groups(todo.uploads)) + len(deploy.deletion_batches(todo.deletions))
-        kill_at = chance.randrange(1, steps + 1)
+        kill_at = 1 + (attempt - 1 + offset) % steps  # every step in turn, from a random one
         command = [sys.executable, "-m", "tools.deploy", "s3", str(target), remote]
         process = subprocess.Popen(
             command, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
