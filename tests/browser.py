@@ -204,7 +204,7 @@ def scroll_width(page: Page) -> int:
 
 READ_CHARTS = """charts => charts.map(chart => {
   const plot = chart.querySelector(".ts-chart__plot");
-  const script = plot && document.getElementById(plot.getAttribute("data-figure"));
+  const script = plot && document.getElementById(plot.getAttribute("data-plot"));
   const table = chart.querySelector("details.ts-chart__data table");
   const text = (node) => node ? node.textContent.trim() : null;
   return {

@@ -11,7 +11,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from transparency_stats.charts.plot import build_figure
+from transparency_stats.charts.plot import build_plot
 from transparency_stats.charts.selection import select
 from transparency_stats.charts.spec import parse_chart_block
 from transparency_stats.errors import StatsError
@@ -329,4 +329,4 @@ def test_parse_chart_block_parses_or_reports(chart_stats, text, line):
         assert error.path == "content/posts/x.md" and error.line > line
     else:
         assert spec.metrics and spec.line == line
-        go.Figure(build_figure(select(spec, chart_stats)))  # raises on any property plotly.js does not know
+        go.Figure(build_plot(select(spec, chart_stats)))  # raises on any property plotly.js does not know

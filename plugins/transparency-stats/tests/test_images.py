@@ -15,11 +15,11 @@ from transparency_stats.media.image_plots import (
     CARD_HEIGHT,
     CARD_WIDTH,
     Theme,
-    card_figure,
+    card_plot,
     dark_style,
-    page_figure,
+    page_plot,
     plotly_setup,
-    site_card_figure,
+    site_card_plot,
 )
 from transparency_stats.media.images import (
     BrowserFailed,
@@ -68,15 +68,15 @@ def exporter() -> Exporter:
 
 
 def drawing(figure=BAR, target="a/graphique.svg", fmt="svg", ids="chart-1-", line=7, width=640, height=320):
-    made = page_figure(figure, width, THEME)
+    made = page_plot(figure, width, THEME)
     return Drawing.of_figure(target, made, width, height, fmt, ids, "content/posts/p.md", line, dark_style(THEME))
 
 
 # --- The figures ------------------------------------------------------------------------------
 
 
-def test_page_figure_themes_a_copy_and_names_every_trace():
-    figure = page_figure(BAR, 640, THEME)
+def test_page_plot_themes_a_copy_and_names_every_trace():
+    figure = page_plot(BAR, 640, THEME)
     assert figure["layout"]["font"] == {"color": THEME.fg, "family": THEME.font}
     assert figure["layout"]["xaxis"]["gridcolor"] == THEME.grid
     assert figure["data"][0]["name"] == "A &lt;b&gt;&amp;"  # plotly.js would read <b> as markup
@@ -90,19 +90,19 @@ def test_narrow_images_wrap_long_bar_labels_as_charts_js_does():
         "data": [{"type": "bar", "orientation": "h", "y": ["Abonnés de la chaîne YouTube principale"], "x": [145000]}],
         "layout": {},
     }
-    assert page_figure(latest, 360, THEME)["data"][0]["y"] == ["Abonnés de<br>la chaîne<br>YouTube<br>principale"]
-    assert page_figure(latest, 640, THEME)["data"][0]["y"] == ["Abonnés de la chaîne<br>YouTube principale"]
+    assert page_plot(latest, 360, THEME)["data"][0]["y"] == ["Abonnés de<br>la chaîne<br>YouTube<br>principale"]
+    assert page_plot(latest, 640, THEME)["data"][0]["y"] == ["Abonnés de la chaîne<br>YouTube principale"]
 
 
 @pytest.mark.parametrize("site", sorted(SITES))
 def test_every_figure_given_to_the_exporter_validates(site):
     for where, figure in site_figures(SITES[site]):
-        for made in (page_figure(figure, 360, THEME), card_figure(figure, where, "Source : X", "Le site", THEME)):
+        for made in (page_plot(figure, 360, THEME), card_plot(figure, where, "Source : X", "Le site", THEME)):
             try:
                 go.Figure({key: made[key] for key in ("data", "layout")})
             except ValueError as error:
                 pytest.fail(f"{where}: {error}")
-    go.Figure(site_card_figure("Le site", "Une description assez longue " * 4, THEME))
+    go.Figure(site_card_plot("Le site", "Une description assez longue " * 4, THEME))
 
 
 def test_the_setup_script_gives_plotly_the_french_names():

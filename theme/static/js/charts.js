@@ -1,5 +1,5 @@
 /*
- * Draw every transparency chart (.ts-chart__plot[data-figure]) with Plotly.
+ * Draw every transparency chart (.ts-chart__plot[data-plot]) with Plotly.
  *
  * Load with <script src="charts.js" defer data-plotly="…/plotly-basic.min.js"
  * data-plotly-locale="…/plotly-locale-fr.js">. A chart the build drew as an image
@@ -375,7 +375,7 @@
         let redraw = Promise.resolve();
         if (isNarrow(div) !== narrow) {
           // From the figure as the build wrote it: prepare() changes the figure it is given.
-          const source = document.getElementById(div.getAttribute("data-figure"));
+          const source = document.getElementById(div.getAttribute("data-plot"));
           const { data, layout } = prepare(JSON.parse(source.textContent), div);
           const figure = div.closest(".ts-chart");
           redraw = window.Plotly.react(div, data, layout, config(figure && figure.id));
@@ -409,8 +409,8 @@
     const figure = div.closest(".ts-chart") || div;
     const fallback = Array.from(div.childNodes);
     try {
-      const source = document.getElementById(div.getAttribute("data-figure"));
-      if (!source) throw new Error("no figure data #" + div.getAttribute("data-figure"));
+      const source = document.getElementById(div.getAttribute("data-plot"));
+      if (!source) throw new Error("no figure data #" + div.getAttribute("data-plot"));
       const parsed = JSON.parse(source.textContent);
       const Plotly = await loadPlotly();
       const { data, layout } = prepare(parsed, div);
@@ -488,7 +488,7 @@
 
   /** Draw charts without an image as they come within 300 px of the viewport; the others on demand. */
   function start() {
-    const all = document.querySelectorAll(".ts-chart__plot[data-figure]");
+    const all = document.querySelectorAll(".ts-chart__plot[data-plot]");
     const plots = [];
     all.forEach((plot) => {
       if (plot.classList.contains("ts-chart__plot--image")) drawOnDemand(plot);

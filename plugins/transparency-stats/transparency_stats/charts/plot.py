@@ -225,7 +225,7 @@ def bar_categories(groups: list[list[Observation]]) -> list[str] | None:
     return [format_period(*p) for p in sorted({p for ps in periods for p in ps})]
 
 
-def build_figure(selection: ChartSelection) -> dict:
+def build_plot(selection: ChartSelection) -> dict:
     """Return the chart's Plotly figure as a plain {"data": [...], "layout": {...}} dict."""
     spec, metrics, observations = selection.spec, selection.metrics, selection.observations
     metric_ids = tuple(m.id for m in metrics)
@@ -256,7 +256,7 @@ def build_figure(selection: ChartSelection) -> dict:
 SINGLE_DAY_MARGIN = dt.timedelta(days=15)
 
 
-def figure_json(fig: dict) -> str:
+def plot_json(fig: dict) -> str:
     """Return fig as compact JSON that is safe inside <script type="application/json">."""
     text = json.dumps(fig, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     return text.translate(SCRIPT_ESCAPES)

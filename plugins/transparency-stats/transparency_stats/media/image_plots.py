@@ -66,7 +66,7 @@ def plotly_setup() -> str:
     return f"window.Plotly.setPlotConfig({json.dumps(config, ensure_ascii=False, sort_keys=True)});\n"
 
 
-def page_figure(figure: dict, width: int, theme: Theme) -> dict:
+def page_plot(figure: dict, width: int, theme: Theme) -> dict:
     """Return the chart as the page shows it at `width` pixels, light colours, before plotly.js loads.
 
     The figure itself is left as it is (the page's JSON is made from it): what changes is copied.
@@ -159,9 +159,9 @@ def card_layout(theme: Theme, top: int, bottom: int) -> dict:
     }
 
 
-def card_figure(figure: dict, title: str, source_line: str, site_name: str, theme: Theme) -> dict:
+def card_plot(figure: dict, title: str, source_line: str, site_name: str, theme: Theme) -> dict:
     """Return a chart's 1200×630 share card: its title, the chart, its sources and date, and the site's name."""
-    card = page_figure(figure, CARD_WIDTH, theme)
+    card = page_plot(figure, CARD_WIDTH, theme)
     title_text = lines(literal(title), TITLE_LINE, 2)
     top = 150 if "<br>" in title_text else 112
     legend = card["layout"].get("showlegend", False)
@@ -201,7 +201,7 @@ def card_figure(figure: dict, title: str, source_line: str, site_name: str, them
     return card
 
 
-def site_card_figure(site_name: str, description: str, theme: Theme) -> dict:
+def site_card_plot(site_name: str, description: str, theme: Theme) -> dict:
     """Return the 1200×630 card of pages without a chart: the site's name and description."""
     layout = card_layout(theme, 150, 100)
     layout["xaxis"] = {"visible": False, "range": [0, 1], "fixedrange": True}

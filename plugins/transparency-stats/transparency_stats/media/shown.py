@@ -12,12 +12,12 @@ from functools import partial
 
 from transparency_stats.charts.html import chart_title, snapshots_used
 from transparency_stats.charts.links import NARROW, WIDE, ChartMedia, Picture
-from transparency_stats.charts.plot import build_figure, figure_json
+from transparency_stats.charts.plot import build_plot, plot_json
 from transparency_stats.charts.selection import ChartSelection
 from transparency_stats.french import NBSP, NNBSP, format_date
 from transparency_stats.settings import page_dir, setting
 
-from .image_plots import CARD_HEIGHT, CARD_WIDTH, Theme, card_figure, dark_style, page_figure, site_card_figure
+from .image_plots import CARD_HEIGHT, CARD_WIDTH, Theme, card_plot, dark_style, page_plot, site_card_plot
 from .images import Drawing
 
 SITE_CARD = "carte-du-site.png"
@@ -138,15 +138,15 @@ class ChartRegistry:
         style = dark_style(theme)
         result = []
         for chart in self.charts.values():
-            figure = build_figure(chart.selection)
-            text = f"{theme!r}|{figure_json(figure)}"
+            figure = build_plot(chart.selection)
+            text = f"{theme!r}|{plot_json(figure)}"
             spec = chart.selection.spec
             for name, (width, height), suffix in (("graphique.svg", WIDE, ""), ("graphique-etroit.svg", NARROW, "-n")):
                 result.append(
                     Drawing(
                         f"{chart.folder}/{name}",
                         f"page|{text}",
-                        partial(page_figure, figure, width, theme),
+                        partial(page_plot, figure, width, theme),
                         width,
                         height,
                         "svg",
@@ -162,7 +162,7 @@ class ChartRegistry:
                     Drawing(
                         f"{chart.folder}/carte.png",
                         f"card|{card[1:4]!r}|{text}",
-                        partial(card_figure, *card),
+                        partial(card_plot, *card),
                         CARD_WIDTH,
                         CARD_HEIGHT,
                         "png",
@@ -176,7 +176,7 @@ class ChartRegistry:
             Drawing(
                 f"{self.folder}/{SITE_CARD}",
                 f"site|{site!r}",
-                partial(site_card_figure, *site),
+                partial(site_card_plot, *site),
                 CARD_WIDTH,
                 CARD_HEIGHT,
                 "png",
