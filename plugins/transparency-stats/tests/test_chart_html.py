@@ -8,6 +8,7 @@ import pytest
 from factories import FANS, FOLLOWERS, VISITS, D, chart, monthly, observation, snapshot, stats_data
 from transparency_stats.charts import html as chart_html
 from transparency_stats.charts import plot as figure
+from transparency_stats.charts.recipe import literal, prepare
 from transparency_stats.charts.selection import select
 from transparency_stats.stats.model import Metric
 
@@ -135,7 +136,7 @@ def test_the_script_holds_the_plot_json():
     spec, stats = chart("fb_fans", "tw_followers"), figures()
     script = render(spec, stats).find("script")
     assert script.attrs == {"type": "application/json", "id": "graphique-1-data"}
-    assert json.loads(script.text()) == build_plot(spec, stats)
+    assert json.loads(script.text()) == prepare(build_plot(spec, stats))  # the recipe of every place it is drawn
 
 
 def test_the_table_holds_exactly_the_plotted_figures_with_their_bounds():
@@ -239,7 +240,7 @@ def test_nothing_can_inject_markup():
     assert len(scripts) == 1
     assert scripts[0].attrs["type"] == "application/json"
     assert html.find_all("img") == [] and html.find_all("b") == []
-    assert json.loads(scripts[0].text())["data"][0]["name"] == EVIL_LABEL
+    assert json.loads(scripts[0].text())["data"][0]["name"] == literal(EVIL_LABEL)  # plotly.js draws it as typed
     assert html.find("p", id="graphique-1-title").text() == EVIL_TITLE
     assert html.find("div", role="group").attrs["aria-label"].startswith(EVIL_TITLE + " — ")
     assert [th.text() for th in html.find_all("th", scope="col")] == ["Date", EVIL_LABEL]

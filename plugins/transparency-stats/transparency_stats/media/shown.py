@@ -12,7 +12,8 @@ from functools import partial
 
 from transparency_stats.charts.html import chart_title, snapshots_used
 from transparency_stats.charts.links import NARROW, WIDE, ChartMedia, Picture
-from transparency_stats.charts.plot import build_plot, plot_json
+from transparency_stats.charts.plot import build_plot, script_json
+from transparency_stats.charts.recipe import prepare
 from transparency_stats.charts.selection import ChartSelection
 from transparency_stats.french import NBSP, NNBSP, format_date
 from transparency_stats.settings import page_dir, setting
@@ -129,8 +130,9 @@ class ChartRegistry:
     def drawings(self) -> list[Drawing]:
         """Return every image this build writes: two SVGs per chart, the cards asked for, the site card.
 
-        Figures are made only for images the cache lacks: each drawing carries what its figure
-        is made from (the chart's figure JSON and the recipe), and how to make it.
+        Each page image draws a variant of the chart's recipe, the one its page carries (wide
+        640×320, narrow 360×272); the card reuses the wide one. Plots are made only for images
+        the cache lacks: each drawing carries what its plot is made from (the recipe), and how.
         """
         if not self.draws_images:
             return []
@@ -138,15 +140,18 @@ class ChartRegistry:
         style = dark_style(theme)
         result = []
         for chart in self.charts.values():
-            figure = build_plot(chart.selection)
-            text = f"{theme!r}|{plot_json(figure)}"
+            prepared = prepare(build_plot(chart.selection), theme)
+            text = f"{theme!r}|{script_json(prepared)}"
             spec = chart.selection.spec
-            for name, (width, height), suffix in (("graphique.svg", WIDE, ""), ("graphique-etroit.svg", NARROW, "-n")):
+            for name, (width, height), suffix, variant in (
+                ("graphique.svg", WIDE, "", "wide"),
+                ("graphique-etroit.svg", NARROW, "-n", "narrow"),
+            ):
                 result.append(
                     Drawing(
                         f"{chart.folder}/{name}",
-                        f"page|{text}",
-                        partial(page_plot, figure, width, theme),
+                        f"page|{variant}|{text}",
+                        partial(page_plot, prepared, variant, theme),
                         width,
                         height,
                         "svg",
@@ -157,7 +162,7 @@ class ChartRegistry:
                     )
                 )
             if chart.card:
-                card = (figure, chart.title, source_line(chart.selection), self.site_name, theme)
+                card = (prepared, chart.title, source_line(chart.selection), self.site_name, theme)
                 result.append(
                     Drawing(
                         f"{chart.folder}/carte.png",
