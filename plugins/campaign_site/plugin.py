@@ -7,7 +7,9 @@ from pathlib import Path
 from pelican import signals
 
 from transparency_stats import french
+from transparency_stats.charts.recipe import Theme, theme_recipe
 from transparency_stats.french.typography import typeset
+from transparency_stats.settings import setting
 
 from . import checks, drafts
 from .assets import AssetManifest
@@ -19,7 +21,8 @@ _manifests: dict[int, AssetManifest] = {}
 
 
 def add_template_helpers(pelican):
-    """Give Markdown French typography, and templates French dates, typography, reading time and hashed asset URLs."""
+    """Give Markdown French typography, and templates French dates, typography, reading time, hashed asset URLs
+    and the charts' theme."""
     settings = pelican.settings
     static_dir = Path(settings["THEME"]) / "static"
     manifest = AssetManifest(static_dir, f"{settings['SITEURL']}/{settings['THEME_STATIC_DIR']}")
@@ -31,7 +34,11 @@ def add_template_helpers(pelican):
         reading_time=reading_time,
         typeset=typeset,
     )
-    settings.setdefault("JINJA_GLOBALS", {}).update(asset=manifest.url, browser_locale=french.browser_locale)
+    # The charts' theme, as charts.js applies it over every chart's recipe (the images drew it too).
+    chart_theme = theme_recipe(Theme(**setting(settings, "TRANSPARENCY_STATS_IMAGE_THEME")))
+    settings.setdefault("JINJA_GLOBALS", {}).update(
+        asset=manifest.url, browser_locale=french.browser_locale, chart_theme=chart_theme
+    )
     settings.setdefault("CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
     add_markdown_extension(settings)
 

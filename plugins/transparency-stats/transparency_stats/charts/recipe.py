@@ -55,13 +55,14 @@ WRAP = {"wide": 24, "narrow": 12}  # characters a line of a horizontal bar's lab
 NTICKS = {"wide": 8, "narrow": 4}  # at most, on a date axis
 ABBREVIATE_FROM = 100_000  # narrow value axes write "250 k" from here
 DAY_MS = 86_400_000
-WIDEST_DATE = {"wide": "sept. 2016", "narrow": "30 sept."}  # of the tick formats below, by variant
+WIDEST_DATE = "sept. 2016"  # of the tick formats below (the narrow ones are narrower: the same room, fewer bytes)
 YEARS_FROM_DAYS = 600  # a date axis this long may tick years (plotly.js does from 6 months a tick, 4 ticks at least)
 LABEL_GAP_PX = 4  # between a bar's end and its value label
 LABEL_PAD_PX = 3  # the label's background around its text
 SAFETY = 1.15  # text is estimated this much wider than DejaVu Sans (among the widest system fonts) draws it
 TICK_GAP_PX = 16  # at least between two tick labels side by side
 TICK_LINE_PX = 30  # at least between two value ticks one over the other
+CORNER_PX = 9  # an upright value axis starts this far below its lowest tick, clear of the x axis's labels
 # Advance widths in em of DejaVu Sans: what Chromium draws system-ui with on Debian, and wider than
 # the system fonts of phones and desktops (Roboto, San Francisco, Segoe UI).
 EM = {" ": 0.32, "\u00a0": 0.32, "\u202f": 0.32, ".": 0.32, ",": 0.32, ":": 0.34, "(": 0.39, ")": 0.39}
@@ -137,6 +138,11 @@ def number(value: float):
     return int(value) if value == int(value) else value
 
 
+def rounded(value: float, span: float):
+    """Return value to a thousandth of span (a range's end: no pixel tells the difference, the JSON is shorter)."""
+    return number(round(value, -math.floor(math.log10(span / 1000))))
+
+
 def nice_step(span: float, most: int) -> float:
     """Return the smallest of 1, 2, 2.5, 5 × 10^k that cuts `span` in at most `most` steps."""
     rough = span / max(most, 1)
@@ -170,7 +176,11 @@ def value_axis(axis: dict, amounts: list[float], name: str, length: float, horiz
     most = int(length // (label + TICK_GAP_PX)) if horizontal else int(length // TICK_LINE_PX)
     ticks, step = linear_ticks(low, high, max(2, min(most, 6 if name == "wide" else 4)))
     axis.pop("rangemode", None)
-    axis["range"] = [ticks[0], number(max(ticks[-1], high + (high - low) * 0.05))]
+    top = max(ticks[-1], high + (high - low) * 0.05)
+    # Upright, the lowest tick's label would sit in the corner where the first date's or period's does.
+    # The same in both variants (fewer bytes): the room the narrow one needs.
+    floor = 0 if horizontal else (top - ticks[0]) * CORNER_PX / (SMALLEST_HEIGHT["narrow"] - 80)
+    axis["range"] = [rounded(ticks[0] - floor, top - ticks[0]), rounded(top, top - ticks[0])]
     axis.update(tick0=0, dtick=number(step))
     if name == "narrow" and high >= ABBREVIATE_FROM:
         axis.update(tickmode="array", tickvals=ticks, ticktext=[abbreviate(t) for t in ticks])
@@ -251,7 +261,7 @@ def time_layout(plot: dict, layout: dict, name: str) -> None:
         axis["range"] = [iso(first - pad), iso(last + pad)]
     axis.update(tickangle=0, nticks=NTICKS[name])
     # plotly.js hides a date that would pass the chart's edge, depending on the width: room for half the widest.
-    layout["margin"] = {**layout["margin"], "r": math.ceil(text_width(WIDEST_DATE[name]) / 2) + 2}
+    layout["margin"] = {**layout["margin"], "r": math.ceil(text_width(WIDEST_DATE) / 2) + 2}
     axis["tickformatstops"] = [
         {"dtickrange": [None, 27 * DAY_MS], "value": "%-d %b"},
         {"dtickrange": [27 * DAY_MS, "M12"], "value": "%b<br>%Y" if name == "narrow" else "%b %Y"},
