@@ -203,6 +203,19 @@ def test_the_cache_key_follows_everything_that_draws(tmp_path):
     assert key != Exporter(VENDOR / "plotly-basic.min.js", VENDOR / "plotly-locale-fr.js", "").key(drawing())
 
 
+@pytest.mark.parametrize("module", ["recipe", "image_plots", "images"])
+def test_a_change_in_any_module_that_shapes_an_image_changes_the_fingerprint(tmp_path, monkeypatch, module):
+    from transparency_stats.charts import recipe
+    from transparency_stats.media import image_plots, images
+
+    code = {"recipe": recipe, "image_plots": image_plots, "images": images}[module]
+    before = exporter().fingerprint
+    changed = tmp_path / f"{module}.py"
+    changed.write_text(Path(code.__file__).read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    monkeypatch.setattr(code, "__file__", str(changed))
+    assert exporter().fingerprint != before, f"a change in {module}.py would keep the images drawn before it"
+
+
 def test_a_failed_drawing_names_its_chart_and_keeps_nothing(tmp_path):
     def failing(exporter, drawings, progress):
         return [RuntimeError("plotly.js error (bad figure)") for _ in drawings]
