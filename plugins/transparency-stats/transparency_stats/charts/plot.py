@@ -1,4 +1,4 @@
-"""Plotly figure dicts built by hand from a chart's selection (no plotly.graph_objects: small, fast, deterministic).
+"""Plotly plot dicts built by hand from a chart's selection (no plotly.graph_objects: small, fast, deterministic).
 
 Labels drawn as text (legend, categories, hovers) are typeset like the chart's table, so
 that the recipe, breaking long labels at spaces, never parts « from its word or a number
@@ -213,7 +213,7 @@ def bar_categories(groups: list[list[Observation]]) -> list[str] | None:
 
 
 def build_plot(selection: ChartSelection) -> dict:
-    """Return the chart's Plotly figure as a plain {"data": [...], "layout": {...}} dict."""
+    """Return the chart's Plotly plot as a plain {"data": [...], "layout": {...}} dict."""
     spec, metrics, observations = selection.spec, selection.metrics, selection.observations
     metric_ids = tuple(m.id for m in metrics)
     colors = [metric_color(m, i) for i, m in enumerate(metrics)]

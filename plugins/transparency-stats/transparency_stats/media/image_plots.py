@@ -25,7 +25,7 @@ SOURCE_LINE = 95  # characters of the source line on a card
 def plotly_setup() -> str:
     """Return the script that makes the exporter's plotly.js write dates in French, with CLDR's names.
 
-    Kaleido passes a figure's data and layout to plotly.js, not its config: the locale is set for
+    Kaleido passes a plot's data and layout to plotly.js, not its config: the locale is set for
     every plot of the exporter's page instead, as charts.js sets it for every chart of a page.
     """
     config = {"locale": "fr", "locales": {"fr": {"format": {**DATE_FORMATS, **browser_locale()}}}}
