@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from factories import FANS, FOLLOWERS, D, chart, monthly, observation, stats_data
 from test_plotly_schema import SITES, site_figures
@@ -110,22 +112,26 @@ def test_latest_labels_go_outside_short_bars_inside_long_ones_and_from_the_base_
     assert narrow[2]["text"] == wide[2]["text"] == f"620{NNBSP}000 (23 déc. 2016)"
 
 
-@pytest.mark.parametrize("name", ["wide", "narrow"])
-def test_every_latest_label_fits_where_it_is_put_at_the_narrowest_width_it_serves(name):
-    for amounts in ([5, 1_000_000], [145_000, 7_500], [145_000, 900_000, 590_000], [3, 3, 3], [10**9, 1]):
-        plot, prepared = latest(amounts, ["Abonnés de la chaîne YouTube principale"] * len(amounts))
+@settings(max_examples=60, deadline=None)
+@given(
+    amounts=st.lists(st.integers(0, 10**10), min_size=1, max_size=4),
+    label=st.sampled_from(["X", "Abonnés YouTube", "Abonnés de la chaîne YouTube principale"]),
+)
+def test_every_latest_label_fits_where_it_is_put_at_the_narrowest_width_it_serves(amounts, label):
+    plot, prepared = latest(amounts, [label] * len(amounts))
+    for name in ("wide", "narrow"):
         layout = apply_paths(prepared["layout"], prepared["narrow"]) if name == "narrow" else prepared["layout"]
         width = SMALLEST_WIDTH[name] - layout["margin"]["l"] - layout["margin"]["r"]
         scale = {"log": False, "range": layout["xaxis"]["range"]}
-        for label, amount in zip(layout["annotations"], plot["data"][0]["x"], strict=True):
-            box = text_width(label["text"]) + 2 * LABEL_PAD_PX
+        for text, amount in zip(layout["annotations"], plot["data"][0]["x"], strict=True):
+            box = text_width(text["text"]) + 2 * LABEL_PAD_PX
             bar = place(amount, scale) * width
-            if label["xanchor"] == "right":
-                assert box + 2 * LABEL_GAP_PX <= bar, (amounts, label)
-            elif label["x"] == amount:
-                assert bar + LABEL_GAP_PX + box <= width, (amounts, label)
+            if text["xanchor"] == "right":
+                assert box + 2 * LABEL_GAP_PX <= bar, (name, amounts, text)
+            elif text["x"] == amount:
+                assert bar + LABEL_GAP_PX + box <= width, (name, amounts, text)
             else:
-                assert label["x"] == 0 and LABEL_GAP_PX + box <= width, (amounts, label)
+                assert text["x"] == 0 and LABEL_GAP_PX + box <= width, (name, amounts, text)
 
 
 def test_text_width_is_an_upper_estimate_of_dejavu_sans():
