@@ -74,7 +74,7 @@ def exporter() -> Exporter:
 
 
 def drawing(plot=BAR, target="a/graphique.svg", fmt="svg", ids="chart-1-", line=7, width=640, height=320):
-    made = page_plot(prepare(plot, THEME), "wide" if width > 360 else "narrow", THEME)
+    made = page_plot(prepare(plot), "wide" if width > 360 else "narrow", THEME)
     return Drawing.of_figure(target, made, width, height, fmt, ids, "content/posts/p.md", line, dark_style(THEME))
 
 
@@ -82,7 +82,7 @@ def drawing(plot=BAR, target="a/graphique.svg", fmt="svg", ids="chart-1-", line=
 
 
 def test_page_plot_draws_the_recipes_variant_themed_with_every_trace_named():
-    prepared = prepare(BAR, THEME)
+    prepared = prepare(BAR)
     kept = copy.deepcopy(prepared)
     wide, narrow = page_plot(prepared, "wide", THEME), page_plot(prepared, "narrow", THEME)
     assert prepared == kept  # the page's JSON is untouched
@@ -99,7 +99,7 @@ def test_page_plot_draws_the_recipes_variant_themed_with_every_trace_named():
 
 
 def test_narrow_images_wrap_long_bar_labels_in_the_recipe():
-    prepared = prepare(LATEST, THEME)
+    prepared = prepare(LATEST)
     narrow, wide = page_plot(prepared, "narrow", THEME), page_plot(prepared, "wide", THEME)
     assert narrow["layout"]["yaxis"]["ticktext"] == ["Abonnés de<br>la chaîne<br>YouTube<br>principale"]
     assert wide["layout"]["yaxis"]["ticktext"] == ["Abonnés de la chaîne<br>YouTube principale"]
@@ -109,7 +109,7 @@ def test_narrow_images_wrap_long_bar_labels_in_the_recipe():
 @pytest.mark.parametrize("site", sorted(SITES))
 def test_every_plot_given_to_the_exporter_validates(site):
     for where, figure in site_figures(SITES[site]):
-        prepared = prepare(figure, THEME)
+        prepared = prepare(figure)
         made_ones = [page_plot(prepared, name, THEME) for name in ("wide", "narrow")]
         for made in [*made_ones, card_plot(prepared, where, "Source : X", "Le site", THEME)]:
             try:

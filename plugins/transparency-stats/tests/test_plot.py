@@ -202,8 +202,9 @@ def test_latest_values_are_labels_on_a_solid_background_at_the_bar_end():
     assert (long_bar["xanchor"], long_bar["xshift"]) == ("right", -4)  # inside the long bar, against its end
     assert (short_bar["xanchor"], short_bar["xshift"]) == ("left", 4)  # past the short bar's end
     for label in (long_bar, short_bar):
-        assert label["bgcolor"] == "#ffffff" and label["showarrow"] is False
-        assert (label["xref"], label["yref"]) == ("x", "y")
+        assert label["showarrow"] is False and (label["xref"], label["yref"]) == ("x", "y")
+    # On the page's colour (the theme's default for every annotation), over any hatching.
+    assert theme_recipe()["layout"]["template.layout.annotationdefaults.bgcolor"] == "#ffffff"
 
 
 def test_latest_labels_sit_in_log10_units_on_a_log_axis():

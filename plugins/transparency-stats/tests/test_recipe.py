@@ -11,7 +11,6 @@ from test_plotly_schema import SITES, site_figures
 from transparency_stats.charts.links import NARROW_MEDIA
 from transparency_stats.charts.plot import build_plot
 from transparency_stats.charts.recipe import (
-    DEFAULT_THEME,
     LABEL_GAP_PX,
     LABEL_PAD_PX,
     SMALLEST_WIDTH,
@@ -43,8 +42,8 @@ def every_plot():
 @pytest.mark.parametrize("where, plot", every_plot(), ids=lambda value: value if isinstance(value, str) else "")
 def test_the_narrow_paths_give_the_narrow_layout_and_the_data_is_shared(where, plot):
     prepared = prepare(plot)
-    assert prepared["layout"] == chart_layout(plot, "wide", DEFAULT_THEME)
-    assert apply_paths(prepared["layout"], prepared["narrow"]) == chart_layout(plot, "narrow", DEFAULT_THEME)
+    assert prepared["layout"] == chart_layout(plot, "wide")
+    assert apply_paths(prepared["layout"], prepared["narrow"]) == chart_layout(plot, "narrow")
     assert prepared["data"] == prepare(plot)["data"]
 
 
@@ -64,7 +63,8 @@ def test_the_theme_is_given_once_and_the_dark_scheme_maps_each_light_colour():
     prepared = prepare(plot_of(spec, stats_data([FANS, FOLLOWERS], monthly() + monthly("tw_followers", 2))))
     dark = variant(prepared, "narrow", theme, "dark")["layout"]
     assert dark["font"]["color"] == "#ececef" and dark["yaxis"]["gridcolor"] == "#34343a"
-    assert {label["bgcolor"] for label in dark["annotations"]} == {"#121214"}
+    assert dark["template"]["layout"]["annotationdefaults"]["bgcolor"] == "#121214"  # every value label's box
+    assert all("bgcolor" not in label for label in dark["annotations"])
     assert recolour({"a": ["#ffffff", "#000000"]}, theme["dark"]) == {"a": ["#121214", "#000000"]}
 
 

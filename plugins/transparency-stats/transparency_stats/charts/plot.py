@@ -16,7 +16,7 @@ from transparency_stats.french import NBSP, format_period, format_value
 from transparency_stats.french.typography import typeset
 from transparency_stats.stats.model import ChartSpec, Metric, Observation
 
-from .recipe import DEFAULT_THEME, Theme, prepare
+from .recipe import prepare
 from .selection import ChartSelection
 
 # Mid-luminance hues: at least 3.7:1 against white and against #1a1a1a (WCAG 1.4.11 asks 3:1).
@@ -243,10 +243,10 @@ def build_plot(selection: ChartSelection) -> dict:
 SINGLE_DAY_MARGIN = dt.timedelta(days=15)
 
 
-def plot_json(plot: dict, theme: Theme = DEFAULT_THEME) -> str:
+def plot_json(plot: dict) -> str:
     """Return the chart as the page carries it (the recipe of every place it is drawn), as compact JSON
     that is safe inside <script type="application/json">."""
-    return script_json(prepare(plot, theme))
+    return script_json(prepare(plot))
 
 
 def script_json(value) -> str:

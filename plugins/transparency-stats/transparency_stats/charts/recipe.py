@@ -309,6 +309,8 @@ def theme_layer(theme: Theme) -> dict:
     paths.update({"font.color": fg, "font.family": theme.font})
     for axis in ("xaxis", "yaxis"):
         paths.update({f"{axis}.gridcolor": grid, f"{axis}.zerolinecolor": grid})
+    # Value labels on the page's colour, over any hatching (every annotation, as a template's default).
+    paths["template.layout.annotationdefaults.bgcolor"] = label_bg
     paths.update({"hoverlabel.bgcolor": label_bg, "hoverlabel.bordercolor": fg, "hoverlabel.font.color": fg})
     paths.update({"modebar.bgcolor": "rgba(0,0,0,0)", "modebar.color": grid, "modebar.activecolor": fg})
     return paths
@@ -336,12 +338,10 @@ def recolour(value, colours: dict):
 # --- The recipe: a chart's variants, as its wide layout and the narrow one's paths ----------
 
 
-def chart_layout(plot: dict, name: str, theme: Theme) -> dict:
+def chart_layout(plot: dict, name: str) -> dict:
     """Return the chart's own layout at the widths variant `name` serves (the theme's paths go over it)."""
     layout = copy.deepcopy(plot["layout"])
     LAYOUTS[kind_of(plot)](plot, layout, name)
-    for label in layout.get("annotations", []):
-        label["bgcolor"] = theme.label_bg  # value labels on the page's colour, over any hatching
     return layout
 
 
@@ -389,15 +389,15 @@ def apply_paths(layout: dict, paths: dict) -> dict:
     return layout
 
 
-def prepare(plot: dict, theme: Theme = DEFAULT_THEME) -> dict:
+def prepare(plot: dict) -> dict:
     """Return the chart as the page carries it: its data, its wide layout, and the paths of its narrow variant.
 
     The data is the same in every variant (labels made literal for Plotly); the theme is the
-    page's (`theme_recipe`), given once for all its charts.
+    page's (`theme_recipe`), given once for all its charts: nothing here depends on it.
     """
     data = [{**trace, "name": literal(trace["name"])} if "name" in trace else dict(trace) for trace in plot["data"]]
-    wide = chart_layout(plot, "wide", theme)
-    return {"data": data, "layout": wide, "narrow": changes(wide, chart_layout(plot, "narrow", theme))}
+    wide = chart_layout(plot, "wide")
+    return {"data": data, "layout": wide, "narrow": changes(wide, chart_layout(plot, "narrow"))}
 
 
 def variant(prepared: dict, name: str, theme: dict, scheme: str = "light") -> dict:

@@ -140,7 +140,7 @@ class ChartRegistry:
         style = dark_style(theme)
         result = []
         for chart in self.charts.values():
-            prepared = prepare(build_plot(chart.selection), theme)
+            prepared = prepare(build_plot(chart.selection))
             text = f"{theme!r}|{script_json(prepared)}"
             spec = chart.selection.spec
             for name, (width, height), suffix, variant in (
