@@ -277,7 +277,7 @@ def measure(
         page.settle()
         if then:
             page.page.emulate_media(color_scheme=then)
-        page.page.wait_for_timeout(300)  # charts.js re-places value labels once drawn, recolours on a switch
+        page.page.wait_for_timeout(300)  # charts.js redraws a chart in the other colours on a switch
         charts = page.page.evaluate(MEASURE)
         if screenshots is not None:
             screenshots.mkdir(parents=True, exist_ok=True)

@@ -92,3 +92,24 @@ def test_the_image_and_the_interactive_chart_share_ticks_and_label_places(browse
     for chart_id, _, drawn_image, drawn in layouts:
         assert drawn["x"] and drawn["y"], chart_id
         assert drawn_image == drawn, f"#{chart_id} at {width} px: the image's layout differs from the chart's"
+
+
+@pytest.mark.browser
+def test_the_page_can_switch_a_drawn_chart_to_the_dark_colours_and_back(browser, site_url):
+    """A theme switch on the page (not the system) sends ts-chart-theme; drawn charts take those colours."""
+    page = open_page(browser, viewport={"width": 1280, "height": 900}, color_scheme="light")
+    fill = "chart => getComputedStyle(chart.querySelector('.ts-chart__plot g.ytick > text')).fill"
+    switch = "scheme => document.dispatchEvent(new CustomEvent('ts-chart-theme', { detail: { scheme } }))"
+    try:
+        page.goto(site_url + DEMO)
+        chart = page.page.locator(".ts-chart").first
+        chart.locator(".ts-chart__explore").evaluate("button => button.click()")
+        page.page.wait_for_function("el => el.classList.contains('ts-chart--drawn')", arg=chart.element_handle())
+        assert chart.evaluate(fill) == "rgb(29, 29, 31)"  # --ts-chart-fg, light
+        page.page.evaluate(switch, "dark")
+        page.page.wait_for_function(f"chart => ({fill})(chart) === 'rgb(236, 236, 239)'", arg=chart.element_handle())
+        page.page.evaluate(switch, None)  # back to the reader's system: light
+        page.page.wait_for_function(f"chart => ({fill})(chart) === 'rgb(29, 29, 31)'", arg=chart.element_handle())
+        assert page.problems() == []
+    finally:
+        page.close()

@@ -5,7 +5,9 @@
  * data-plotly-locale="…/plotly-locale-fr.js" data-locale="…" data-theme="…">. Each chart
  * comes prepared by the build (charts/recipe.py), as its images were drawn: this script
  * picks its variant (wide or narrow, by the images' media query) and colours (the dark
- * ones when the reader's scheme is dark), and handles the reader's interaction. A chart the build drew as an image
+ * ones when the reader's scheme is dark, or when the page says so with a "ts-chart-theme"
+ * event whose detail is { scheme: "dark" }), and handles the reader's interaction.
+ * A chart the build drew as an image
  * (.ts-chart__plot--image) shows it until the reader asks for more: pointer over it,
  * a tap, or focus on (or a press of) its "Explorer les données" button; then plotly.js
  * is fetched and draws the chart in the image's exact box. A chart without an image is
@@ -43,6 +45,7 @@
   const COARSE = window.matchMedia ? window.matchMedia("(pointer: coarse)") : null;
   const drawn = new Set();
   let plotlyLoading = null;
+  let pageScheme = null;  // "dark" or "light" when the page chose one (ts-chart-theme), else the system's
 
   /** Load a script once, resolving when it has run. */
   function loadScript(url) {
@@ -147,13 +150,18 @@
   function prepare(recipe) {
     let layout = applyPaths(JSON.parse(JSON.stringify(recipe.layout || {})), THEME.layout);
     if (NARROW && NARROW.matches) applyPaths(layout, recipe.narrow);
-    if (DARK && DARK.matches && THEME.dark) layout = recolour(layout, THEME.dark);
+    if (isDark() && THEME.dark) layout = recolour(layout, THEME.dark);
     if (COARSE && COARSE.matches) {
       // Let a finger scroll the page across the chart; a tap still shows the figure.
       layout.dragmode = false;
       applyPaths(layout, { "xaxis.fixedrange": true });
     }
     return { data: recipe.data || [], layout };
+  }
+
+  /** Tell whether charts are drawn dark: as the page says (ts-chart-theme), else as the reader's system. */
+  function isDark() {
+    return pageScheme ? pageScheme === "dark" : Boolean(DARK && DARK.matches);
   }
 
   /** Return a chart's recipe, as the build wrote it. */
@@ -268,8 +276,12 @@
       if (query.addEventListener) query.addEventListener("change", redrawAll);
       else if (query.addListener) query.addListener(redrawAll);
     }
-    // A theme switch on the page (not the OS) can ask for new colours too.
-    document.addEventListener("ts-chart-theme", redrawAll);
+    // A theme switch on the page (not the OS) can ask for the other colours too.
+    document.addEventListener("ts-chart-theme", (event) => {
+      const scheme = event.detail && event.detail.scheme;
+      pageScheme = scheme === "dark" || scheme === "light" ? scheme : null;
+      redrawAll();
+    });
     if (!("IntersectionObserver" in window)) {
       plots.forEach(draw);
       return;
