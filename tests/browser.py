@@ -9,6 +9,7 @@ violations (caught by a listener installed before any page script runs).
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -204,7 +205,7 @@ def scroll_width(page: Page) -> int:
 
 READ_CHARTS = """charts => charts.map(chart => {
   const plot = chart.querySelector(".ts-chart__plot");
-  const script = plot && document.getElementById(plot.getAttribute("data-figure"));
+  const script = plot && document.getElementById(plot.getAttribute("data-plot"));
   const table = chart.querySelector("details.ts-chart__data table");
   const text = (node) => node ? node.textContent.trim() : null;
   return {
@@ -241,7 +242,7 @@ def plotted_cells(figure: dict) -> tuple[set[tuple[str, str, str]], list[str]]:
 
     A mismatch is a point whose display string (customdata/text) does not read as its plotted value.
     """
-    cells, mismatches = set(), []
+    cells, mismatches = set(), []  # trace names are literal for plotly.js ("&lt;b&gt;"): read back as typed
 
     def expect(row, column, display, amount):
         cells.add((row, column, display))
@@ -256,11 +257,11 @@ def plotted_cells(figure: dict) -> tuple[set[tuple[str, str, str]], list[str]]:
                 cells.add((label, "Date", when.removesuffix(")")))
         elif trace["type"] == "bar":  # periods on x, their labels as in the table
             for period, amount, text in zip(trace["x"], trace["y"], trace["text"], strict=False):
-                expect(period, trace["name"], text, amount)
+                expect(period, html.unescape(trace["name"]), text, amount)
         else:  # lines and areas: dates on x, a period's label in text
             rows = trace.get("text") or [french_date(x) for x in trace["x"]]
             for row, amount, display in zip(rows, trace["y"], trace["customdata"], strict=False):
-                expect(row, trace["name"], display, amount)
+                expect(row, html.unescape(trace["name"]), display, amount)
     return cells, mismatches
 
 

@@ -116,8 +116,8 @@ def test_a_stale_chart_fails_the_check(site, tmp_path):
 
 
 @pytest.mark.slow
-def test_figure_json_and_chart_bytes(site, tmp_path):
-    timing = bench.measure_figure_json(site, count=6, reps=1)
+def test_plot_json_and_chart_bytes(site, tmp_path):
+    timing = bench.measure_plot_json(site, count=6, reps=1)
     assert timing["charts"] == 6 and timing["ours_ms"] > 0 and timing["plotly_ms"] > 0
     sizes = bench.measure_chart_bytes(tmp_path)
     assert 0 < sizes["ours"] < sizes["plotly"]

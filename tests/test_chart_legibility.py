@@ -78,6 +78,19 @@ def theme_properties(css: str) -> dict[str, dict[str, str]]:
     return {"light": light, "dark": {**light, **read(dark_block)}}
 
 
+def test_the_charts_theme_is_site_css():
+    """The recipe's colours and font (images and interactive charts) are site.css's, light and dark."""
+    from transparency_stats.charts.recipe import DEFAULT_THEME
+
+    css = CSS.read_text(encoding="utf-8")
+    for scheme, properties in theme_properties(css).items():
+        expected = tuple(properties[f"--ts-chart-{name}"] for name in ("fg", "grid", "label-bg"))
+        assert DEFAULT_THEME.colours(scheme) == expected, scheme
+    body = css[css.index("\nbody {") : css.index("}", css.index("\nbody {"))]
+    font = re.search(r"font: [\d.]+rem/[\d.]+ ([^;]+);", body).group(1)
+    assert DEFAULT_THEME.font == font
+
+
 class FigureScripts(HTMLParser):
     """Collect the figure JSON of every chart of a page."""
 
@@ -103,9 +116,9 @@ class FigureScripts(HTMLParser):
 def drawn_texts(figure: dict, theme: dict[str, str]) -> list[tuple[str, str, str]]:
     """Return (what, text colour, background) for every text the chart shows, as charts.js draws it.
 
-    charts.js (prepare/themeUpdate/labelUpdate) draws all text in --ts-chart-fg, value labels
-    and hover boxes on --ts-chart-label-bg; the figure's paper is transparent over the page's
-    --bg. Text inside a bar stands on the bar's colour (and, hatched, on the page's too).
+    The recipe's theme (the same colours: test_the_charts_theme_is_site_css) draws all text in
+    --ts-chart-fg, value labels and hover boxes on --ts-chart-label-bg; the plot's paper is
+    transparent over the page's --bg. Text inside a bar stands on the bar's colour (and, hatched, on the page's too).
     """
     page = theme["--bg"]
     layout = figure["layout"]
@@ -264,7 +277,7 @@ def measure(
         page.settle()
         if then:
             page.page.emulate_media(color_scheme=then)
-        page.page.wait_for_timeout(300)  # charts.js re-places value labels once drawn, recolours on a switch
+        page.page.wait_for_timeout(300)  # charts.js redraws a chart in the other colours on a switch
         charts = page.page.evaluate(MEASURE)
         if screenshots is not None:
             screenshots.mkdir(parents=True, exist_ok=True)

@@ -225,25 +225,25 @@ def measure_builds(base: SyntheticSite, big: SyntheticSite | None, runs: int, wo
     return summary
 
 
-def measure_figure_json(site: SyntheticSite, count: int = 50, reps: int = 5) -> dict:
+def measure_plot_json(site: SyntheticSite, count: int = 50, reps: int = 5) -> dict:
     """Time the plugin's figure JSON against plotly.graph_objects' to_json(), side by side, per chart."""
     import plotly.graph_objects as go
 
     from transparency_stats.charts import spec as chartspec
-    from transparency_stats.charts.plot import build_figure as figure_of_selection
-    from transparency_stats.charts.plot import figure_json
+    from transparency_stats.charts.plot import build_plot as figure_of_selection
+    from transparency_stats.charts.plot import plot_json
     from transparency_stats.charts.selection import select
     from transparency_stats.stats.loader import load_stats
 
-    def build_figure(spec, stats):
+    def build_plot(spec, stats):
         return figure_of_selection(select(spec, stats))
 
     stats = load_stats(site.stats)
     specs = [chartspec.parse_chart_block(c.text, str(c.post.path), c.line, stats) for c in site.charts[:count]]
-    figures = [build_figure(spec, stats) for spec in specs]
+    figures = [build_plot(spec, stats) for spec in specs]
     go.Figure(data=figures[0]["data"], layout=figures[0]["layout"]).to_json()  # warm plotly's validators
     jobs = {
-        "ours": lambda: [figure_json(build_figure(spec, stats)) for spec in specs],
+        "ours": lambda: [plot_json(build_plot(spec, stats)) for spec in specs],
         "plotly": lambda: [go.Figure(data=f["data"], layout=f["layout"]).to_json() for f in figures],
     }
     times = {name: [] for name in jobs}
@@ -266,7 +266,7 @@ def read_chart(output: Path, chart: ChartInfo) -> dict:
     page = soup(output / chart.post.output)
     figure = page.find("figure", id=f"graphique-{chart.post.slug}-{chart.number}")
     check(figure is not None, f"{chart.post.output} has no chart number {chart.number}")
-    data = json.loads(page.find("script", id=figure.select_one(".ts-chart__plot")["data-figure"]).string)
+    data = json.loads(page.find("script", id=figure.select_one(".ts-chart__plot")["data-plot"]).string)
     csv_path = output / figure.select_one("a[download]")["href"].lstrip("/")
     check(csv_path.is_file(), f"the chart's CSV {csv_path.relative_to(output)} was not written")
     return {
@@ -431,7 +431,7 @@ new MutationObserver((records) => {
 }).observe(document, {attributes: true, attributeFilter: ['class'], subtree: true});
 document.addEventListener('DOMContentLoaded', () => {
   __bench.inView = []; __bench.below = [];
-  for (const plot of document.querySelectorAll('.ts-chart__plot[data-figure]')) {
+  for (const plot of document.querySelectorAll('.ts-chart__plot[data-plot]')) {
     const box = plot.getBoundingClientRect(), id = plot.closest('.ts-chart').id;
     if (box.top < innerHeight && box.bottom > 0) __bench.inView.push(id);
     else __bench.below.push([id, Math.round(box.top - innerHeight)]);
@@ -695,7 +695,7 @@ def main(posts=1000, charts=300, charted_posts=150, metrics=40, snapshots=200, r
         )
         print("Cold builds (with the plugin, without it, and the 10× site), interleaved:")
         attempt("builds", lambda: measure_builds(base, big, runs, work))
-        attempt("figure json", lambda: measure_figure_json(base, count=50, reps=max(5, runs)))
+        attempt("figure json", lambda: measure_plot_json(base, count=50, reps=max(5, runs)))
         print("Warm rebuilds with the content cache:")
         attempt("warm", lambda: measure_warm(base, runs, work))
         attempt("bytes", lambda: measure_chart_bytes(work / "bytes"))

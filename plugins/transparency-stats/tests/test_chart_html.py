@@ -8,13 +8,14 @@ import pytest
 from factories import FANS, FOLLOWERS, VISITS, D, chart, monthly, observation, snapshot, stats_data
 from transparency_stats.charts import html as chart_html
 from transparency_stats.charts import plot as figure
+from transparency_stats.charts.recipe import literal, prepare
 from transparency_stats.charts.selection import select
 from transparency_stats.stats.model import Metric
 
 
-def build_figure(spec, stats):
+def build_plot(spec, stats):
     """Return the figure of a chart, through its selection."""
-    return figure.build_figure(select(spec, stats))
+    return figure.build_plot(select(spec, stats))
 
 
 def render_chart(spec, stats, chart_id, csv_url):
@@ -110,7 +111,7 @@ def test_the_figure_holds_title_plot_json_table_and_caption():
     assert figure.attrs["class"] == "ts-chart"
     title = figure.find("p", id="graphique-1-title")
     assert title.text() == "Abonnés Facebook et Abonnés Twitter"
-    plot = figure.find("div", **{"data-figure": "graphique-1-data"})
+    plot = figure.find("div", **{"data-plot": "graphique-1-data"})
     assert plot.attrs["class"] == "ts-chart__plot"
     assert plot.attrs["role"] == "group"  # not "img": Plotly puts focusable modebar buttons inside
     assert plot.attrs["aria-label"] == (
@@ -131,11 +132,11 @@ def test_three_labels_make_a_french_list():
     assert title == "Abonnés Facebook, Abonnés Twitter et Visites du site"
 
 
-def test_the_script_holds_the_figure_json():
+def test_the_script_holds_the_plot_json():
     spec, stats = chart("fb_fans", "tw_followers"), figures()
     script = render(spec, stats).find("script")
     assert script.attrs == {"type": "application/json", "id": "graphique-1-data"}
-    assert json.loads(script.text()) == build_figure(spec, stats)
+    assert json.loads(script.text()) == prepare(build_plot(spec, stats))  # the recipe of every place it is drawn
 
 
 def test_the_table_holds_exactly_the_plotted_figures_with_their_bounds():
@@ -149,7 +150,7 @@ def test_the_table_holds_exactly_the_plotted_figures_with_their_bounds():
         ["5 mars 2017", f"109{NNBSP}000", f"≈{NBSP}4{NNBSP}000"],
     ]
     assert all(row.find("th").attrs["scope"] == "row" for row in table.find_all("tr")[1:])
-    plotted = [v for trace in build_figure(spec, stats)["data"] for v in trace["customdata"]]
+    plotted = [v for trace in build_plot(spec, stats)["data"] for v in trace["customdata"]]
     cells = [td.text() for td in table.find_all("td") if td.text() != "—"]
     assert sorted(cells) == sorted(plotted)
 
@@ -214,10 +215,10 @@ def test_titles_captions_labels_and_sources_are_typeset_but_not_attributes():
             f"Source{NBSP}: Bilan «{NBSP}10{NNBSP}000{NBSP}»{NNBSP}; équipe — "
         )
     )
-    plot = html.find("div", **{"data-figure": "graphique-1-data"})
+    plot = html.find("div", **{"data-plot": "graphique-1-data"})
     assert plot.attrs["aria-label"].startswith("Abonnés : 10 000 ? — ")
     # The legend says what the table's column head says.
-    assert build_figure(spec, stats)["data"][0]["name"] == f"Abonnés{NBSP}: page «{NBSP}Insoumis{NBSP}»"
+    assert build_plot(spec, stats)["data"][0]["name"] == f"Abonnés{NBSP}: page «{NBSP}Insoumis{NBSP}»"
 
 
 EVIL_LABEL = "</script><script>alert(1)</script>\u2028"
@@ -239,7 +240,7 @@ def test_nothing_can_inject_markup():
     assert len(scripts) == 1
     assert scripts[0].attrs["type"] == "application/json"
     assert html.find_all("img") == [] and html.find_all("b") == []
-    assert json.loads(scripts[0].text())["data"][0]["name"] == EVIL_LABEL
+    assert json.loads(scripts[0].text())["data"][0]["name"] == literal(EVIL_LABEL)  # plotly.js draws it as typed
     assert html.find("p", id="graphique-1-title").text() == EVIL_TITLE
     assert html.find("div", role="group").attrs["aria-label"].startswith(EVIL_TITLE + " — ")
     assert [th.text() for th in html.find_all("th", scope="col")] == ["Date", EVIL_LABEL]
@@ -288,7 +289,7 @@ def test_the_plot_is_described_by_the_visible_sentence_of_its_figures():
 
     spec, stats = chart("fb_fans", "tw_followers"), figures()
     figure = render(spec, stats).find("figure", id="graphique-1")
-    plot = figure.find("div", **{"data-figure": "graphique-1-data"})
+    plot = figure.find("div", **{"data-plot": "graphique-1-data"})
     description = figure.find("p", id=plot.attrs["aria-describedby"])
     assert description.attrs["class"] == "ts-chart__description"
     assert description.text() == chart_sentence(select(spec, stats))

@@ -11,7 +11,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from transparency_stats.charts.plot import build_figure
+from transparency_stats.charts.plot import build_plot
+from transparency_stats.charts.recipe import VARIANTS, prepare, theme_recipe, variant
 from transparency_stats.charts.selection import select
 from transparency_stats.charts.spec import parse_chart_block
 from transparency_stats.errors import StatsError
@@ -329,4 +330,8 @@ def test_parse_chart_block_parses_or_reports(chart_stats, text, line):
         assert error.path == "content/posts/x.md" and error.line > line
     else:
         assert spec.metrics and spec.line == line
-        go.Figure(build_figure(select(spec, chart_stats)))  # raises on any property plotly.js does not know
+        plot = build_plot(select(spec, chart_stats))
+        go.Figure(plot)  # raises on any property plotly.js does not know
+        prepared = prepare(plot)
+        for name in VARIANTS:  # what the images and charts.js draw, too
+            go.Figure(variant(prepared, name, theme_recipe(), "dark"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import time
@@ -10,17 +11,20 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 
+from factories import D, chart, observation, stats_data
 from test_plotly_schema import SITES, site_figures
+from transparency_stats.charts.plot import build_plot
+from transparency_stats.charts.recipe import Theme, prepare, theme_recipe, variant
+from transparency_stats.charts.selection import select
 from transparency_stats.errors import StatsError
 from transparency_stats.media.image_plots import (
     CARD_HEIGHT,
     CARD_WIDTH,
-    Theme,
-    card_figure,
+    card_plot,
     dark_style,
-    page_figure,
+    page_plot,
     plotly_setup,
-    site_card_figure,
+    site_card_plot,
 )
 from transparency_stats.media.images import (
     BrowserFailed,
@@ -33,78 +37,88 @@ from transparency_stats.media.images import (
     stable_ids,
     with_style,
 )
+from transparency_stats.stats.model import Metric
 
 PROJECT = Path(__file__).resolve().parents[3]
 VENDOR = PROJECT / "theme" / "static" / "vendor"
 THEME = Theme(fg="#1d1d1f", grid="#e2e2e6", dark_fg="#ececef", dark_grid="#34343a", font="system-ui, sans-serif")
-BAR = {
-    "data": [
-        {
-            "type": "bar",
-            "name": "A <b>&",
-            "x": ["août 2016", "sept. 2016"],
-            "y": [3720, 8754],
-            "text": ["3 720", "≥ 8 754"],
-            "marker": {"color": "#b3261e", "pattern": {"shape": ["", "/"]}},
-        }
+
+
+def plot_of(spec, metrics, observations) -> dict:
+    """Return a chart's plot, as build_plot makes it."""
+    return build_plot(select(spec, stats_data(metrics, observations)))
+
+
+AUG, SEP = (D(2016, 8, 1), D(2016, 8, 31)), (D(2016, 9, 1), D(2016, 9, 30))
+BAR = plot_of(
+    chart("site_visits", type="bar"),
+    [Metric("site_visits", "A <b>&", "period", color="#b3261e")],
+    [
+        observation("site_visits", AUG[0], 3720, end=AUG[1]),
+        observation("site_visits", SEP[0], 8754, "at_least", SEP[1]),
     ],
-    "layout": {"autosize": True, "separators": ",\u202f", "showlegend": False, "yaxis": {"rangemode": "tozero"}},
-}
-LINE = {
-    "data": [
-        {
-            "type": "scatter",
-            "mode": "lines+markers",
-            "name": "B",
-            "x": ["2016-09-30", "2016-12-23"],
-            "y": [20000, 145000],
-        }
-    ],
-    "layout": {"autosize": True, "xaxis": {"type": "date"}},
-}
+)
+LINE = plot_of(
+    chart("b"),
+    [Metric("b", "B", "total")],
+    [observation("b", D(2016, 9, 30), 20000), observation("b", D(2016, 12, 23), 145000)],
+)
+LATEST = plot_of(
+    chart("y", type="latest"),
+    [Metric("y", "Abonnés de la chaîne YouTube principale", "total")],
+    [observation("y", D(2016, 12, 23), 145000)],
+)
 
 
 def exporter() -> Exporter:
     return Exporter(VENDOR / "plotly-basic.min.js", VENDOR / "plotly-locale-fr.js", plotly_setup(), find_browser())
 
 
-def drawing(figure=BAR, target="a/graphique.svg", fmt="svg", ids="chart-1-", line=7, width=640, height=320):
-    made = page_figure(figure, width, THEME)
+def drawing(plot=BAR, target="a/graphique.svg", fmt="svg", ids="chart-1-", line=7, width=640, height=320):
+    made = page_plot(prepare(plot), "wide" if width > 360 else "narrow", THEME)
     source = json.dumps(made, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return Drawing(target, source, lambda: made, width, height, fmt, ids, "content/posts/p.md", line, dark_style(THEME))
 
 
-# --- The figures ------------------------------------------------------------------------------
+# --- The plots ------------------------------------------------------------------------------
 
 
-def test_page_figure_themes_a_copy_and_names_every_trace():
-    figure = page_figure(BAR, 640, THEME)
-    assert figure["layout"]["font"] == {"color": THEME.fg, "family": THEME.font}
-    assert figure["layout"]["xaxis"]["gridcolor"] == THEME.grid
-    assert figure["data"][0]["name"] == "A &lt;b&gt;&amp;"  # plotly.js would read <b> as markup
-    assert figure["data"][0]["uid"] == "trace0"  # plotly.js names patterns after it: random otherwise
-    assert figure["data"][0]["insidetextfont"]["color"] == THEME.fg
-    assert "font" not in BAR["layout"] and "uid" not in BAR["data"][0]  # the page's figure JSON is untouched
+def test_page_plot_draws_the_recipes_variant_themed_with_every_trace_named():
+    prepared = prepare(BAR)
+    kept = copy.deepcopy(prepared)
+    wide, narrow = page_plot(prepared, "wide", THEME), page_plot(prepared, "narrow", THEME)
+    assert prepared == kept  # the page's JSON is untouched
+    assert wide["layout"]["font"] == {"color": THEME.fg, "family": THEME.font}
+    assert wide["layout"]["yaxis"]["gridcolor"] == THEME.grid
+    assert wide["data"][0]["name"] == "A &lt;b&gt;&amp;"  # plotly.js would read <b> as markup
+    assert wide["data"][0]["uid"] == "trace0"  # plotly.js names patterns after it: random otherwise
+    page = theme_recipe(THEME)
+    for name, made in (("wide", wide), ("narrow", narrow)):
+        expected = variant(prepared, name, page)
+        assert made["layout"] == expected["layout"], name  # exactly what charts.js draws at these widths
+        assert [{k: v for k, v in t.items() if k != "uid"} for t in made["data"]] == expected["data"]
+    assert narrow["layout"]["xaxis"]["ticktext"] == ["août<br>2016", "sept.<br>2016"]  # a word a line on a phone
 
 
-def test_narrow_images_wrap_long_bar_labels_as_charts_js_does():
-    latest = {
-        "data": [{"type": "bar", "orientation": "h", "y": ["Abonnés de la chaîne YouTube principale"], "x": [145000]}],
-        "layout": {},
-    }
-    assert page_figure(latest, 360, THEME)["data"][0]["y"] == ["Abonnés de<br>la chaîne<br>YouTube<br>principale"]
-    assert page_figure(latest, 640, THEME)["data"][0]["y"] == ["Abonnés de la chaîne<br>YouTube principale"]
+def test_narrow_images_wrap_long_bar_labels_in_the_recipe():
+    prepared = prepare(LATEST)
+    narrow, wide = page_plot(prepared, "narrow", THEME), page_plot(prepared, "wide", THEME)
+    assert narrow["layout"]["yaxis"]["ticktext"] == ["Abonnés de<br>la chaîne<br>YouTube<br>principale"]
+    assert wide["layout"]["yaxis"]["ticktext"] == ["Abonnés de la chaîne<br>YouTube principale"]
+    assert narrow["data"] == wide["data"]  # the variants differ in their layout only
 
 
 @pytest.mark.parametrize("site", sorted(SITES))
-def test_every_figure_given_to_the_exporter_validates(site):
+def test_every_plot_given_to_the_exporter_validates(site):
     for where, figure in site_figures(SITES[site]):
-        for made in (page_figure(figure, 360, THEME), card_figure(figure, where, "Source : X", "Le site", THEME)):
+        prepared = prepare(figure)
+        made_ones = [page_plot(prepared, name, THEME) for name in ("wide", "narrow")]
+        for made in [*made_ones, card_plot(prepared, where, "Source : X", "Le site", THEME)]:
             try:
                 go.Figure({key: made[key] for key in ("data", "layout")})
             except ValueError as error:
                 pytest.fail(f"{where}: {error}")
-    go.Figure(site_card_figure("Le site", "Une description assez longue " * 4, THEME))
+    go.Figure(site_card_plot("Le site", "Une description assez longue " * 4, THEME))
 
 
 def test_the_setup_script_gives_plotly_the_french_names():
@@ -189,6 +203,19 @@ def test_the_cache_key_follows_everything_that_draws(tmp_path):
     other_js.write_text("window.Plotly = {};")
     assert key != Exporter(other_js, VENDOR / "plotly-locale-fr.js", plotly_setup()).key(drawing())
     assert key != Exporter(VENDOR / "plotly-basic.min.js", VENDOR / "plotly-locale-fr.js", "").key(drawing())
+
+
+@pytest.mark.parametrize("module", ["recipe", "image_plots", "images"])
+def test_a_change_in_any_module_that_shapes_an_image_changes_the_fingerprint(tmp_path, monkeypatch, module):
+    from transparency_stats.charts import recipe
+    from transparency_stats.media import image_plots, images
+
+    code = {"recipe": recipe, "image_plots": image_plots, "images": images}[module]
+    before = exporter().fingerprint
+    changed = tmp_path / f"{module}.py"
+    changed.write_text(Path(code.__file__).read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    monkeypatch.setattr(code, "__file__", str(changed))
+    assert exporter().fingerprint != before, f"a change in {module}.py would keep the images drawn before it"
 
 
 def test_a_failed_drawing_names_its_chart_and_keeps_nothing(tmp_path):

@@ -10,7 +10,7 @@ import pytest
 
 from transparency_stats.charts.blocks import ChartExtension
 from transparency_stats.charts.placeholders import split_placeholders
-from transparency_stats.charts.plot import build_figure
+from transparency_stats.charts.plot import build_plot
 from transparency_stats.charts.selection import select
 from transparency_stats.charts.spec import parse_chart_block
 from transparency_stats.pages.views import metric_chart_spec
@@ -30,14 +30,14 @@ def site_figures(root: Path) -> list[tuple[str, dict]]:
         for kind, piece in split_placeholders(html):
             if kind == "chart":
                 spec = parse_chart_block(piece["text"], str(post), piece["line"], stats)
-                found.append((f"{post.name}:{piece['line']}", build_figure(select(spec, stats))))
+                found.append((f"{post.name}:{piece['line']}", build_plot(select(spec, stats))))
     for metric in stats.metrics.values():
         figures = stats.observations[metric.id]
         if figures:
             found.append(
                 (
                     f"data page: {metric.id}",
-                    build_figure(select(metric_chart_spec(metric, len(figures), stats.catalogue_path), stats)),
+                    build_plot(select(metric_chart_spec(metric, len(figures), stats.catalogue_path), stats)),
                 )
             )
     return found

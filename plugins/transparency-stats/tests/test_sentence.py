@@ -27,7 +27,7 @@ from sentence_reader import (
     split_clauses,
     stated,
 )
-from transparency_stats.charts.plot import build_figure
+from transparency_stats.charts.plot import build_plot
 from transparency_stats.charts.selection import select
 from transparency_stats.charts.sentence import chart_sentence, duration_phrase
 from transparency_stats.charts.spec import parse_chart_block
@@ -149,7 +149,7 @@ def latest_problems(selection, figure, sentence) -> list[str]:
 def sentence_problems(selection) -> list[str]:
     """Return what is wrong with a chart's sentence, compared with the figure it describes."""
     sentence = chart_sentence(selection)
-    figure = build_figure(selection)
+    figure = build_plot(selection)
     if selection.spec.type == "latest":
         return latest_problems(selection, figure, sentence)
     return series_problems(selection, figure, sentence)

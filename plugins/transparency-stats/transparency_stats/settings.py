@@ -23,7 +23,8 @@ DEFAULTS = {
     "TRANSPARENCY_STATS_IMAGES": True,
     # Folder of the images already drawn; None: "chart-images" in Pelican's CACHE_PATH.
     "TRANSPARENCY_STATS_IMAGE_CACHE": None,
-    # The images' colours and font: site.css's --ts-chart-fg and --ts-chart-grid, light and dark.
+    # The charts' colours and font, in their images and in the browser (charts/recipe.py): site.css's
+    # --ts-chart-fg, --ts-chart-grid and --ts-chart-label-bg, light and dark, and its font.
     # A site may give some of the keys: the others keep these values.
     "TRANSPARENCY_STATS_IMAGE_THEME": {
         "fg": "#1d1d1f",
@@ -31,6 +32,8 @@ DEFAULTS = {
         "dark_fg": "#ececef",
         "dark_grid": "#34343a",
         "font": 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
+        "label_bg": "#ffffff",
+        "dark_label_bg": "#121214",
     },
     # Each chart's embed page and images, in this folder under the data page's: transparence/graphique/<id>/.
     "TRANSPARENCY_STATS_EMBED_FOLDER": "graphique",

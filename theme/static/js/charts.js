@@ -1,8 +1,13 @@
 /*
- * Draw every transparency chart (.ts-chart__plot[data-figure]) with Plotly.
+ * Draw every transparency chart (.ts-chart__plot[data-plot]) with Plotly.
  *
  * Load with <script src="charts.js" defer data-plotly="…/plotly-basic.min.js"
- * data-plotly-locale="…/plotly-locale-fr.js">. A chart the build drew as an image
+ * data-plotly-locale="…/plotly-locale-fr.js" data-locale="…" data-theme="…">. Each chart
+ * comes prepared by the build (charts/recipe.py), as its images were drawn: this script
+ * picks its variant (wide or narrow, by the images' media query) and colours (the dark
+ * ones when the reader's scheme is dark, or when the page says so with a "ts-chart-theme"
+ * event whose detail is { scheme: "dark" }), and handles the reader's interaction.
+ * A chart the build drew as an image
  * (.ts-chart__plot--image) shows it until the reader asks for more: pointer over it,
  * a tap, or focus on (or a press of) its "Explorer les données" button; then plotly.js
  * is fetched and draws the chart in the image's exact box. A chart without an image is
@@ -28,7 +33,7 @@
   // date axes write months as the tables do ("janv."); they take precedence over plotly's own
   // fr locale ("Jan", "Fév"…). Hovers show the build's own text ("1er févr. 2017").
   // The formats below are plotly's d3 patterns.
-  const NAMES = readNames(script);
+  const NAMES = readJson(script, "data-locale");
   const FRENCH_FORMAT = Object.assign({
     date: "%d/%m/%Y",
     year: "%Y",
@@ -40,16 +45,7 @@
   const COARSE = window.matchMedia ? window.matchMedia("(pointer: coarse)") : null;
   const drawn = new Set();
   let plotlyLoading = null;
-
-  /** Return the day and month names of data-locale, or {} when missing or unreadable. */
-  function readNames(element) {
-    try {
-      const names = JSON.parse(element ? element.getAttribute("data-locale") : "null");
-      return names && typeof names === "object" ? names : {};
-    } catch (error) {
-      return {};
-    }
-  }
+  let pageScheme = null;  // "dark" or "light" when the page chose one (ts-chart-theme), else the system's
 
   /** Load a script once, resolving when it has run. */
   function loadScript(url) {
@@ -93,300 +89,97 @@
     return plotlyLoading;
   }
 
-  /** Read the theme's chart colours from CSS custom properties. */
-  function themeColours() {
-    const style = getComputedStyle(document.documentElement);
-    return {
-      fg: style.getPropertyValue("--ts-chart-fg").trim(),
-      grid: style.getPropertyValue("--ts-chart-grid").trim(),
-      labelBg: style.getPropertyValue("--ts-chart-label-bg").trim(),
-    };
+  // --- What the build gives: each chart's recipe, and the page's theme -------------------
+  //
+  // A chart's JSON (charts/recipe.py) holds its data, its wide layout and the paths that make
+  // its narrow layout. The theme (data-theme, the same for every chart) holds the media query
+  // of the narrow variant (the images' <picture> query), the light theme's paths and each
+  // light colour's dark one. Nothing is measured or computed here: the images drew the same.
+
+  const THEME = readJson(script, "data-theme");
+  const NARROW = window.matchMedia && THEME.narrow ? window.matchMedia(THEME.narrow) : null;
+
+  /** Return the JSON of an attribute, or {} when missing or unreadable. */
+  function readJson(element, name) {
+    try {
+      const value = JSON.parse(element ? element.getAttribute(name) : "null");
+      return value && typeof value === "object" ? value : {};
+    } catch (error) {
+      return {};
+    }
   }
 
-  /** Return the colour attributes to set, as Plotly.relayout paths (empty ones skipped). */
-  function themeUpdate(colours) {
-    const update = {};
-    if (colours.fg) {
-      update["font.color"] = colours.fg;
-      update["modebar.activecolor"] = colours.fg;
-    }
-    if (colours.grid) {
-      update["modebar.color"] = colours.grid;
-      for (const axis of ["xaxis", "yaxis"]) {
-        update[axis + ".gridcolor"] = colours.grid;
-        update[axis + ".linecolor"] = colours.grid;
-        update[axis + ".zerolinecolor"] = colours.grid;
-      }
-    }
-    update["modebar.bgcolor"] = "rgba(0,0,0,0)";
-    if (colours.fg && colours.labelBg) {
-      // Hover boxes in the page's colours, not the trace's: text contrast whatever the trace colour.
-      update["hoverlabel.bgcolor"] = colours.labelBg;
-      update["hoverlabel.bordercolor"] = colours.fg;
-      update["hoverlabel.font.color"] = colours.fg;
-    }
-    return update;
-  }
-
-  /** Return the colour attributes of the figure's annotations (value labels), as relayout paths. */
-  function labelUpdate(annotations, colours) {
-    const update = {};
-    (annotations || []).forEach((annotation, i) => {
-      if (colours.labelBg) update["annotations[" + i + "].bgcolor"] = colours.labelBg;
-      if (colours.fg) update["annotations[" + i + "].font.color"] = colours.fg;
+  /** Split a relayout path into keys: "annotations[1].xanchor" -> ["annotations", 1, "xanchor"]. */
+  function pathKeys(path) {
+    const keys = [];
+    path.replace(/([^.[\]]+)|\[(\d+)\]/g, (match, name, index) => {
+      keys.push(index === undefined ? name : Number(index));
+      return match;
     });
-    return update;
+    return keys;
   }
 
-  /** Set a dotted path ("xaxis.gridcolor") inside a layout object. */
-  function setPath(target, path, value) {
-    const keys = path.split(".");
-    let node = target;
-    for (const key of keys.slice(0, -1)) {
-      if (typeof node[key] !== "object" || node[key] === null) node[key] = {};
-      node = node[key];
-    }
-    node[keys[keys.length - 1]] = value;
-  }
-
-  /** Set a relayout path inside a layout, "annotations[2].bgcolor" included. */
-  function setLayoutPath(layout, path, value) {
-    const item = /^(\w+)\[(\d+)\]\.(.+)$/.exec(path);
-    if (!item) return setPath(layout, path, value);
-    const list = layout[item[1]];
-    if (Array.isArray(list) && list[Number(item[2])]) setPath(list[Number(item[2])], item[3], value);
-  }
-
-  /** Make a label literal for Plotly, which reads <b>, <a> and &amp; in its text. */
-  function literal(text) {
-    return typeof text === "string"
-      ? text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;") : text;
-  }
-
-  /** Break a long axis label into lines of about `width` characters (Plotly's <br>). */
-  function wrap(text, width) {
-    if (typeof text !== "string") return text;
-    const lines = [];
-    let line = "";
-    for (const word of text.split(" ")) {
-      if (line && line.length + 1 + word.length > width) {
-        lines.push(line);
-        line = word;
-      } else {
-        line = line ? line + " " + word : word;
+  /** Set relayout paths inside a layout (null deletes), as recipe.apply_paths does. */
+  function applyPaths(layout, paths) {
+    for (const path of Object.keys(paths || {})) {
+      const keys = pathKeys(path);
+      let node = layout;
+      for (const key of keys.slice(0, -1)) {
+        if (typeof key === "string" && (typeof node[key] !== "object" || node[key] === null)) node[key] = {};
+        node = node[key];
       }
+      const last = keys[keys.length - 1];
+      if (paths[path] === null) delete node[last];
+      else node[last] = paths[path];
     }
-    lines.push(line);
-    return lines.join("<br>");
+    return layout;
   }
 
-  /** Return the indices of the bar traces, whose inside text follows the theme. */
-  function barIndices(data) {
-    const indices = [];
-    (data || []).forEach((trace, i) => {
-      if (trace.type === "bar") indices.push(i);
-    });
-    return indices;
+  /** Replace every colour of `colours` in a layout by its value, as recipe.recolour does. */
+  function recolour(value, colours) {
+    if (Array.isArray(value)) return value.map((item) => recolour(item, colours));
+    if (value && typeof value === "object") {
+      const copy = {};
+      for (const key of Object.keys(value)) copy[key] = recolour(value[key], colours);
+      return copy;
+    }
+    return typeof value === "string" && Object.prototype.hasOwnProperty.call(colours, value) ? colours[value] : value;
   }
 
-  /** Prepare the figure's layout and labels for this page and device. */
-  function prepare(figure, div) {
-    const layout = figure.layout || {};
-    const colours = themeColours();
-    const update = Object.assign(themeUpdate(colours), labelUpdate(layout.annotations, colours));
-    for (const path of Object.keys(update)) setLayoutPath(layout, path, update[path]);
-    setPath(layout, "font.family", getComputedStyle(div).fontFamily);
-    fitAxes(layout, figure.data || [], isNarrow(div));
+  /** Return the chart to draw now: its variant for this viewport, in the reader's colour scheme. */
+  function prepare(recipe) {
+    let layout = applyPaths(JSON.parse(JSON.stringify(recipe.layout || {})), THEME.layout);
+    if (NARROW && NARROW.matches) applyPaths(layout, recipe.narrow);
+    if (isDark() && THEME.dark) layout = recolour(layout, THEME.dark);
     if (COARSE && COARSE.matches) {
       // Let a finger scroll the page across the chart; a tap still shows the figure.
       layout.dragmode = false;
-      setPath(layout, "xaxis.fixedrange", true);
+      applyPaths(layout, { "xaxis.fixedrange": true });
     }
-    const data = (figure.data || []).map((trace) => {
-      const copy = Object.assign({}, trace, { name: literal(trace.name) });
-      if (trace.orientation === "h" && Array.isArray(trace.y)) {
-        // Category labels take the plot's width on a phone: break them into short lines.
-        const width = div.clientWidth < 480 ? 12 : 24;
-        copy.y = trace.y.map((label) => wrap(literal(label), width));
-      }
-      if (trace.type === "bar" && colours.fg) {
-        // Plotly's own contrast colour vanishes on hatched (bounded) bars.
-        copy.insidetextfont = Object.assign({}, trace.insidetextfont, { color: colours.fg });
-      }
-      return copy;
-    });
-    return { data, layout };
+    return { data: recipe.data || [], layout };
   }
 
-  // --- Legible at any width: ticks, tick labels and value labels -------------------------
-
-  const NARROW_PX = 480;  // below: a phone; fewer ticks, labels broken in lines
-  const LABEL_GAP_PX = 4;  // between a bar's end and its value label (as figure.py)
-  const DAY_MS = 86400000;
-
-  /** Tell whether a chart is drawn narrow (a phone). */
-  function isNarrow(div) {
-    return div.clientWidth < NARROW_PX;
+  /** Tell whether charts are drawn dark: as the page says (ts-chart-theme), else as the reader's system. */
+  function isDark() {
+    return pageScheme ? pageScheme === "dark" : Boolean(DARK && DARK.matches);
   }
 
-  /** Return a period's name with short month names, a word a line: "septembre 2016" -> "sept.<br>2016". */
-  function shortLines(text) {
-    if (typeof text !== "string") return text;
-    const months = NAMES.months || [];
-    const short = NAMES.shortMonths || [];
-    return text.split(" ").map((word) => {
-      const month = months.indexOf(word);
-      return month >= 0 && short[month] ? short[month] : word;
-    }).join("<br>");
+  /** Return a chart's recipe, as the build wrote it. */
+  function recipeOf(div) {
+    const source = document.getElementById(div.getAttribute("data-plot"));
+    if (!source) throw new Error("no chart data #" + div.getAttribute("data-plot"));
+    return JSON.parse(source.textContent);
   }
 
-  /** Return "200 k", "1,5 M", "12 000": a tick value shortened for a phone (the table keeps the figures). */
-  function abbreviate(value) {
-    const french = (n) => String(Math.round(n * 10) / 10).replace(".", ",");
-    if (value >= 1e9) return french(value / 1e9) + "\u202fMd";
-    if (value >= 1e6) return french(value / 1e6) + "\u202fM";
-    if (value >= 1e4) return french(value / 1e3) + "\u202fk";
-    return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, "\u202f");
-  }
-
-  /** Return 3 to 5 round ticks from 0 to max, abbreviated, as axis attributes. */
-  function abbreviatedTicks(max) {
-    const rough = max / 4;
-    const power = Math.pow(10, Math.floor(Math.log10(rough)));
-    const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((candidate) => candidate >= rough);
-    const tickvals = [];
-    for (let value = 0; value <= max * 1.1; value += step) tickvals.push(value);
-    return { tickmode: "array", tickvals, ticktext: tickvals.map(abbreviate) };
-  }
-
-  /** Return the categories of a category x axis, in their order on the axis. */
-  function categoriesOf(axis, data) {
-    if (Array.isArray(axis.categoryarray)) return axis.categoryarray;
-    const seen = [];
-    for (const trace of data) {
-      for (const x of trace.x || []) if (!seen.includes(x)) seen.push(x);
-    }
-    return seen;
-  }
-
-  /**
-   * Set the axes for the chart's width: level tick labels that never overlap. On a phone,
-   * at most 4 ticks on value and date axes, months on two lines ("sept." over "2016"), and
-   * period names broken in short lines; the exact figures stay in the table.
-   */
-  function fitAxes(layout, data, narrow) {
-    for (const name of ["xaxis", "yaxis"]) {
-      const axis = layout[name];
-      if (!axis) continue;
-      if (axis.separatethousands) {
-        // The value axis (figure.py's value_axis): fewer ticks on a phone, large ones abbreviated.
-        if (axis.type !== "log") {
-          axis.nticks = narrow ? 4 : 8;
-          const max = Math.max(0, ...data.flatMap((t) => (name === "xaxis" ? t.x : t.y) || []).filter(Number.isFinite));
-          if (narrow && max >= 100000) Object.assign(axis, abbreviatedTicks(max));
-        }
-      } else if (axis.type === "date") {
-        axis.tickangle = 0;
-        axis.nticks = narrow ? 4 : 8;
-        axis.tickformatstops = [
-          { dtickrange: [null, 27 * DAY_MS], value: "%-d %b" },
-          { dtickrange: [27 * DAY_MS, "M12"], value: narrow ? "%b<br>%Y" : "%b %Y" },
-          { dtickrange: ["M12", null], value: "%Y" },
-        ];
-      } else if (axis.type === "category") {
-        axis.tickangle = 0;
-        if (narrow) {
-          const categories = categoriesOf(axis, data);
-          axis.tickmode = "array";
-          axis.tickvals = categories;
-          axis.ticktext = categories.map((c) => shortLines(literal(c)));
-        }
-      }
-    }
-  }
-
-  /** Return the box of an element relative to the chart's own box. */
-  function boxIn(element, origin) {
-    const r = element.getBoundingClientRect();
-    return { left: r.left - origin.left, right: r.right - origin.left, width: r.width };
-  }
-
-  /**
-   * Put each latest bar's value label where it reads best at the drawn width: past the bar's
-   * end when it fits before the chart's edge, else inside the bar against its end, else from
-   * the bar's base; always on its solid background (never on the hatching of a bound).
-   */
-  function placeLatestLabels(div, broken) {
-    const layout = div.layout || {};
-    const annotations = layout.annotations || [];
-    const trace = (div.data || [])[0];
-    if (!annotations.length || !trace || trace.orientation !== "h" || !window.Plotly) return Promise.resolve();
-    const svg = div.querySelector("svg.main-svg");
-    const bars = div.querySelectorAll(".barlayer .trace .point path");
-    const texts = div.querySelectorAll(".annotation");
-    if (!svg || bars.length !== (trace.x || []).length || texts.length !== annotations.length) {
-      return Promise.resolve();
-    }
-    const origin = svg.getBoundingClientRect();
-    const log = layout.xaxis && layout.xaxis.type === "log";
-    const update = {};
-    // A label too long to fit even from its bar's base: on two lines, value over date.
-    const tooLong = annotations.map((annotation, i) =>
-      boxIn(texts[i], origin).width > origin.width - 2 * LABEL_GAP_PX - boxIn(bars[annotation.y], origin).left);
-    if (!broken && tooLong.some(Boolean)) {
-      annotations.forEach((annotation, i) => {
-        if (tooLong[i]) update["annotations[" + i + "].text"] = String(annotation.text).replace(" (", "<br>(");
+  /** Draw every drawn chart again, for a new variant or colour scheme. */
+  function redrawAll() {
+    for (const div of drawn) {
+      const { data, layout } = prepare(recipeOf(div));
+      const figure = div.closest(".ts-chart");
+      window.Plotly.react(div, data, layout, config(figure && figure.id)).catch((error) => {
+        console.error("ts-chart: cannot redraw a chart", error);
       });
-      return window.Plotly.relayout(div, update).then(() => placeLatestLabels(div, true));
     }
-    annotations.forEach((annotation, i) => {
-      const bar = boxIn(bars[annotation.y], origin);
-      const label = boxIn(texts[i], origin);
-      const roomOutside = origin.width - LABEL_GAP_PX - bar.right;
-      let x = annotation.x;
-      let anchor = "left";
-      let shift = LABEL_GAP_PX;
-      if (label.width > roomOutside) {
-        if (label.width + 2 * LABEL_GAP_PX <= bar.width) {
-          anchor = "right";
-          shift = -LABEL_GAP_PX;
-        } else {
-          x = log ? layout.xaxis.range[0] : 0;  // from the base, over the bar, on its background
-        }
-      }
-      update["annotations[" + i + "].x"] = x;
-      update["annotations[" + i + "].xanchor"] = anchor;
-      update["annotations[" + i + "].xshift"] = shift;
-    });
-    return window.Plotly.relayout(div, update);
-  }
-
-  /** Redraw a chart for its new width: tick settings when it crosses NARROW_PX, labels always. */
-  function watchWidth(div) {
-    if (!("ResizeObserver" in window)) return;
-    let narrow = isNarrow(div);
-    let width = div.clientWidth;
-    let pending = null;
-    const observer = new ResizeObserver(() => {
-      if (div.clientWidth === width || !drawn.has(div)) return;
-      width = div.clientWidth;
-      clearTimeout(pending);
-      pending = setTimeout(() => {
-        let redraw = Promise.resolve();
-        if (isNarrow(div) !== narrow) {
-          // From the figure as the build wrote it: prepare() changes the figure it is given.
-          const source = document.getElementById(div.getAttribute("data-figure"));
-          const { data, layout } = prepare(JSON.parse(source.textContent), div);
-          const figure = div.closest(".ts-chart");
-          redraw = window.Plotly.react(div, data, layout, config(figure && figure.id));
-        }
-        narrow = isNarrow(div);
-        redraw.then(() => placeLatestLabels(div)).catch((error) => {
-          console.error("ts-chart: cannot redraw a chart for its width", error);
-        });
-      }, 150);
-    });
-    observer.observe(div);
   }
 
   /** Return the Plotly config of one chart. */
@@ -409,16 +202,12 @@
     const figure = div.closest(".ts-chart") || div;
     const fallback = Array.from(div.childNodes);
     try {
-      const source = document.getElementById(div.getAttribute("data-figure"));
-      if (!source) throw new Error("no figure data #" + div.getAttribute("data-figure"));
-      const parsed = JSON.parse(source.textContent);
+      const recipe = recipeOf(div);
       const Plotly = await loadPlotly();
-      const { data, layout } = prepare(parsed, div);
+      const { data, layout } = prepare(recipe);
       keepBox(div);
       div.textContent = "";
       await Plotly.newPlot(div, data, layout, config(figure.id));
-      await placeLatestLabels(div);
-      watchWidth(div);
       drawn.add(div);
       figure.classList.add("ts-chart--drawn");
     } catch (error) {
@@ -432,21 +221,6 @@
       for (const node of fallback) div.appendChild(node);
       figure.classList.add("ts-chart--failed");
       console.error("ts-chart: cannot draw #" + (figure.id || "?"), error);
-    }
-  }
-
-  /** Recolour every drawn chart for the current theme. */
-  function retheme() {
-    const colours = themeColours();
-    const update = themeUpdate(colours);
-    for (const div of drawn) {
-      const bars = barIndices(div.data);
-      const restyle = bars.length && colours.fg
-        ? window.Plotly.restyle(div, { "insidetextfont.color": colours.fg }, bars) : Promise.resolve();
-      const labels = labelUpdate(div.layout && div.layout.annotations, colours);
-      Promise.all([restyle, window.Plotly.relayout(div, Object.assign({}, update, labels))]).catch((error) => {
-        console.error("ts-chart: cannot recolour a chart", error);
-      });
     }
   }
 
@@ -488,19 +262,26 @@
 
   /** Draw charts without an image as they come within 300 px of the viewport; the others on demand. */
   function start() {
-    const all = document.querySelectorAll(".ts-chart__plot[data-figure]");
+    const all = document.querySelectorAll(".ts-chart__plot[data-plot]");
     const plots = [];
     all.forEach((plot) => {
       if (plot.classList.contains("ts-chart__plot--image")) drawOnDemand(plot);
       else plots.push(plot);
     });
     if (!all.length) return;
-    if (DARK) {
-      if (DARK.addEventListener) DARK.addEventListener("change", retheme);
-      else if (DARK.addListener) DARK.addListener(retheme);
+    // A phone turned or a window narrowed across the breakpoint, the reader's scheme switched:
+    // the charts drawn take their other variant or colours.
+    for (const query of [NARROW, DARK]) {
+      if (!query) continue;
+      if (query.addEventListener) query.addEventListener("change", redrawAll);
+      else if (query.addListener) query.addListener(redrawAll);
     }
-    // A theme switch on the page (not the OS) can ask for new colours too.
-    document.addEventListener("ts-chart-theme", retheme);
+    // A theme switch on the page (not the OS) can ask for the other colours too.
+    document.addEventListener("ts-chart-theme", (event) => {
+      const scheme = event.detail && event.detail.scheme;
+      pageScheme = scheme === "dark" || scheme === "light" ? scheme : null;
+      redrawAll();
+    });
     if (!("IntersectionObserver" in window)) {
       plots.forEach(draw);
       return;

@@ -14,7 +14,7 @@ from transparency_stats.french.typography import typeset
 from transparency_stats.stats.model import ChartSpec, Metric, Observation, Snapshot
 
 from .links import ChartMedia, Picture
-from .plot import build_figure, figure_json
+from .plot import build_plot, plot_json
 from .selection import ChartSelection
 from .sentence import chart_sentence
 
@@ -201,7 +201,7 @@ def render_chart(
     return Markup(
         '<figure class="ts-chart" id="{id}">\n'
         '<p class="ts-chart__title" id="{id}-title">{title}</p>\n'
-        '{stage}<div class="{plot_class}" data-figure="{id}-data" role="group" aria-label="{label}"'
+        '{stage}<div class="{plot_class}" data-plot="{id}-data" role="group" aria-label="{label}"'
         ' aria-describedby="{description_id}">'
         "{inside}</div>\n{explore}"
         "{description}\n"
@@ -219,7 +219,7 @@ def render_chart(
         explore=EXPLORE if picture else Markup(""),
         description_id=description_id(chart_id),
         description=description_html(sentence if sentence is not None else chart_sentence(selection), chart_id),
-        json=Markup(figure_json(build_figure(selection))),  # noqa: S704
+        json=Markup(plot_json(build_plot(selection))),  # noqa: S704
         table=data_table(spec, title, metrics, observations),
         caption=caption,
         sources=sources_html(snapshots_used(observations)),

@@ -1,7 +1,7 @@
-"""Plotly figure dicts built by hand from a chart's selection (no plotly.graph_objects: small, fast, deterministic).
+"""Plotly plot dicts built by hand from a chart's selection (no plotly.graph_objects: small, fast, deterministic).
 
 Labels drawn as text (legend, categories, hovers) are typeset like the chart's table, so
-that charts.js, breaking long labels at spaces, never parts « from its word or a number
+that the recipe, breaking long labels at spaces, never parts « from its word or a number
 from its unit; figures and dates are the data, written by `french` (the downloads keep
 the labels as typed).
 """
@@ -16,16 +16,13 @@ from transparency_stats.french import NBSP, format_period, format_value
 from transparency_stats.french.typography import typeset
 from transparency_stats.stats.model import ChartSpec, Metric, Observation
 
+from .recipe import prepare
 from .selection import ChartSelection
 
 # Mid-luminance hues: at least 3.7:1 against white and against #1a1a1a (WCAG 1.4.11 asks 3:1).
 PALETTE = ("#3a7bd5", "#c2571a", "#2b8a3e", "#a35bd1", "#d04a7a", "#0c8599", "#9c6b00")
 MARKER_SYMBOLS = {"exact": "circle", "at_least": "triangle-up", "about": "diamond-open"}
 BAR_PATTERNS = {"exact": "", "at_least": "/", "about": "/"}
-# Latest charts: a bar's label goes inside it from half the longest bar (charts.js re-measures).
-INSIDE_FROM = 0.5
-LABEL_GAP_PX = 4
-LABEL_BACKGROUND = "#ffffff"  # charts.js sets the theme's (--ts-chart-label-bg)
 SCRIPT_ESCAPES = {
     ord("<"): "\\u003c",
     ord(">"): "\\u003e",
@@ -141,28 +138,22 @@ def latest_trace(metrics: list[Metric], colors: list[str], observations: list[Ob
 def latest_labels(observations: list[Observation], log: bool) -> list[dict]:
     """Return each latest bar's value and date as an annotation at the bar's end, on a solid background.
 
-    Outside the bar's end when the bar is short, inside it when it is long: a guess for any
-    width, which charts.js corrects once it has measured the drawn chart. The background
-    (the page's colour, set by charts.js) hides the hatching of bounded figures.
+    The recipe (recipe.place_label) decides for each variant whether it goes past the bar's end,
+    inside it or from its base; its background (the page's colour) hides the hatching of bounds.
     """
-    amounts = [o.value.amount for o in observations]
-    longest = max(amounts, default=0)
     labels = []
-    for index, (o, amount) in enumerate(zip(observations, amounts, strict=False)):
+    for index, o in enumerate(observations):
+        amount = o.value.amount
         if log and amount <= 0:
             continue  # no bar on a log axis
-        inside = not log and longest > 0 and amount >= longest * INSIDE_FROM
         labels.append(
             {
                 "text": latest_text(o),
                 "x": math.log10(amount) if log else amount,  # plotly places annotations in log10 units on log axes
-                "y": index,  # the category's serial number: labels broken in lines by charts.js still match
+                "y": index,  # the category's serial number, as the axis's tick values
                 "xref": "x",
                 "yref": "y",
-                "xanchor": "right" if inside else "left",
-                "xshift": -LABEL_GAP_PX if inside else LABEL_GAP_PX,
                 "showarrow": False,
-                "bgcolor": LABEL_BACKGROUND,
                 "borderpad": 3,
             }
         )
@@ -180,15 +171,11 @@ def value_axis(log: bool) -> dict:
 
 
 def build_layout(spec: ChartSpec, trace_count: int, categories: list[str] | None) -> dict:
-    """Return a minimal layout: transparent, small margins, theme colours left to charts.js."""
+    """Return a minimal layout: small margins; ticks and ranges are the recipe's, separators and colours its theme's."""
     log = spec.scale == "log"
     layout = {
         "autosize": True,
-        "separators": ",\u202f",
-        "hovermode": "closest",
         "margin": {"l": 8, "r": 8, "t": 24, "b": 8},
-        "paper_bgcolor": "rgba(0,0,0,0)",
-        "plot_bgcolor": "rgba(0,0,0,0)",
         "showlegend": trace_count > 1,
     }
     if trace_count > 1:
@@ -225,8 +212,8 @@ def bar_categories(groups: list[list[Observation]]) -> list[str] | None:
     return [format_period(*p) for p in sorted({p for ps in periods for p in ps})]
 
 
-def build_figure(selection: ChartSelection) -> dict:
-    """Return the chart's Plotly figure as a plain {"data": [...], "layout": {...}} dict."""
+def build_plot(selection: ChartSelection) -> dict:
+    """Return the chart's Plotly plot as a plain {"data": [...], "layout": {...}} dict."""
     spec, metrics, observations = selection.spec, selection.metrics, selection.observations
     metric_ids = tuple(m.id for m in metrics)
     colors = [metric_color(m, i) for i, m in enumerate(metrics)]
@@ -256,7 +243,13 @@ def build_figure(selection: ChartSelection) -> dict:
 SINGLE_DAY_MARGIN = dt.timedelta(days=15)
 
 
-def figure_json(fig: dict) -> str:
-    """Return fig as compact JSON that is safe inside <script type="application/json">."""
-    text = json.dumps(fig, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+def plot_json(plot: dict) -> str:
+    """Return the chart as the page carries it (the recipe of every place it is drawn), as compact JSON
+    that is safe inside <script type="application/json">."""
+    return script_json(prepare(plot))
+
+
+def script_json(value) -> str:
+    """Return value as compact JSON that is safe inside <script type="application/json">."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     return text.translate(SCRIPT_ESCAPES)

@@ -8,6 +8,7 @@ import sys
 from pelican import signals
 
 from transparency_stats.charts.blocks import ChartExtension
+from transparency_stats.charts.recipe import Theme, theme_recipe
 from transparency_stats.french.typography import typeset
 from transparency_stats.media.images import NO_BROWSER, find_browser
 from transparency_stats.settings import apply_defaults, check_settings, setting
@@ -35,6 +36,9 @@ def initialize(pelican):
     apply_defaults(settings)
     # The plugin's templates write French with its typography; a site's own `typeset` filter wins.
     settings.setdefault("JINJA_FILTERS", {}).setdefault("typeset", typeset)
+    # The charts' theme, once a page for charts.js (data-theme), as the images draw it (the same setting).
+    theme = Theme(**setting(settings, "TRANSPARENCY_STATS_IMAGE_THEME"))
+    settings.setdefault("JINJA_GLOBALS", {})["chart_theme"] = theme_recipe(theme)
     if setting(settings, "TRANSPARENCY_STATS_TIMINGS_FILE"):
         settings[TIMINGS_KEY] = PhaseTimings()
     browser = find_browser() if setting(settings, "TRANSPARENCY_STATS_IMAGES") else None

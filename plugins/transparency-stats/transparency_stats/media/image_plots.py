@@ -1,16 +1,15 @@
-"""Plotly figures for the images: a chart as the page shows it before any script, its share card, the site's card.
+"""Plotly plots for the images: a chart as the page shows it before any script, its share card, the site's card.
 
-No Pelican, no drawing: plain figure dicts that `images` hands to the exporter. The page
-figure does in Python what charts.js's `prepare` does in the browser (theme colours, font,
-literal labels, wrapped bar labels, French dates), so that the image and the chart plotly.js
-draws later look alike.
+No Pelican, no drawing: plain plot dicts that `images` hands to the exporter. A page image
+draws a variant of the chart's recipe (charts/recipe.py), the very plot charts.js gives
+plotly.js later at the same widths; a card reuses the wide one.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
+from transparency_stats.charts.recipe import Theme, literal, theme_recipe, variant, wrap
 from transparency_stats.french import browser_locale
 
 CARD_WIDTH, CARD_HEIGHT = 1200, 630
@@ -23,83 +22,35 @@ TITLE_LINE = 46  # characters per line of a card's title
 SOURCE_LINE = 95  # characters of the source line on a card
 
 
-@dataclass(frozen=True)
-class Theme:
-    """The colours and font the site gives its charts (site.css's --ts-chart-fg and --ts-chart-grid)."""
-
-    fg: str
-    grid: str
-    dark_fg: str
-    dark_grid: str
-    font: str
-
-
-def literal(text):
-    """Make a label literal for Plotly, which reads <b>, <a> and &amp; in its text (as charts.js does)."""
-    if not isinstance(text, str):
-        return text
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def wrap(text, width: int):
-    """Break a long label into lines of about `width` characters, with Plotly's <br> (as charts.js does)."""
-    if not isinstance(text, str):
-        return text
-    lines, line = [], ""
-    for word in text.split(" "):
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}" if line else word
-    lines.append(line)
-    return "<br>".join(lines)
-
-
 def plotly_setup() -> str:
     """Return the script that makes the exporter's plotly.js write dates in French, with CLDR's names.
 
-    Kaleido passes a figure's data and layout to plotly.js, not its config: the locale is set for
+    Kaleido passes a plot's data and layout to plotly.js, not its config: the locale is set for
     every plot of the exporter's page instead, as charts.js sets it for every chart of a page.
     """
     config = {"locale": "fr", "locales": {"fr": {"format": {**DATE_FORMATS, **browser_locale()}}}}
     return f"window.Plotly.setPlotConfig({json.dumps(config, ensure_ascii=False, sort_keys=True)});\n"
 
 
-def page_figure(figure: dict, width: int, theme: Theme) -> dict:
-    """Return the chart as the page shows it at `width` pixels, light colours, before plotly.js loads.
+def page_plot(prepared: dict, name: str, theme: Theme) -> dict:
+    """Return a prepared chart's variant `name` ("wide" or "narrow") in light colours, as the page shows it.
 
-    The figure itself is left as it is (the page's JSON is made from it): what changes is copied.
+    The prepared chart itself is left as it is (the page's JSON is made from it): what changes is copied.
     """
-    layout = dict(figure.get("layout", {}))
-    layout["font"] = {**layout.get("font", {}), "color": theme.fg, "family": theme.font}
-    for axis in ("xaxis", "yaxis"):
-        layout[axis] = {
-            **layout.get(axis, {}),
-            "gridcolor": theme.grid,
-            "linecolor": theme.grid,
-            "zerolinecolor": theme.grid,
-        }
-    data = []
-    for index, trace in enumerate(figure.get("data", [])):
-        trace = dict(trace)
-        if "name" in trace:
-            trace["name"] = literal(trace["name"])
-        trace["uid"] = f"trace{index}"  # plotly.js names a trace's patterns after its uid, random unless given
-        if trace.get("orientation") == "h" and isinstance(trace.get("y"), list):
-            trace["y"] = [wrap(literal(label), 12 if width < 480 else 24) for label in trace["y"]]
-        if trace.get("type") == "bar":
-            trace["insidetextfont"] = {**trace.get("insidetextfont", {}), "color": theme.fg}
-        data.append(trace)
-    return {**figure, "data": data, "layout": layout}
+    plot = variant(prepared, name, theme_recipe(theme))
+    # plotly.js names a trace's patterns after its uid, random unless given.
+    data = [{**trace, "uid": f"trace{index}"} for index, trace in enumerate(plot["data"])]
+    return {**plot, "data": data}
 
 
 def dark_style(theme: Theme) -> str:
     """Return the SVG style that recolours a page image for readers in dark mode (the SVG follows their scheme)."""
+    fg, grid, label_bg = theme.colours("dark")
     return (
         "@media (prefers-color-scheme: dark) {"
-        f" text {{ fill: {theme.dark_fg} !important; }}"
-        f" .gridlayer path, .zerolinelayer path, .crisp {{ stroke: {theme.dark_grid} !important; }}"
+        f" text {{ fill: {fg} !important; }}"
+        f" .gridlayer path, .zerolinelayer path, .crisp {{ stroke: {grid} !important; }}"
+        f" .annotation rect.bg {{ fill: {label_bg} !important; }}"
         " }"
     )
 
@@ -159,9 +110,9 @@ def card_layout(theme: Theme, top: int, bottom: int) -> dict:
     }
 
 
-def card_figure(figure: dict, title: str, source_line: str, site_name: str, theme: Theme) -> dict:
-    """Return a chart's 1200×630 share card: its title, the chart, its sources and date, and the site's name."""
-    card = page_figure(figure, CARD_WIDTH, theme)
+def card_plot(prepared: dict, title: str, source_line: str, site_name: str, theme: Theme) -> dict:
+    """Return a chart's 1200×630 share card: its title, its wide variant, its sources and date, the site's name."""
+    card = page_plot(prepared, "wide", theme)
     title_text = lines(literal(title), TITLE_LINE, 2)
     top = 150 if "<br>" in title_text else 112
     legend = card["layout"].get("showlegend", False)
@@ -201,7 +152,7 @@ def card_figure(figure: dict, title: str, source_line: str, site_name: str, them
     return card
 
 
-def site_card_figure(site_name: str, description: str, theme: Theme) -> dict:
+def site_card_plot(site_name: str, description: str, theme: Theme) -> dict:
     """Return the 1200×630 card of pages without a chart: the site's name and description."""
     layout = card_layout(theme, 150, 100)
     layout["xaxis"] = {"visible": False, "range": [0, 1], "fixedrange": True}

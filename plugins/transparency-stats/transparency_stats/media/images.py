@@ -25,12 +25,18 @@ from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from transparency_stats.charts import recipe
 from transparency_stats.errors import StatsError, StatsErrors
 
-# Cached images depend on this code and on image_figures.py (both hashed into every key); bump
-# this to draw everything again for another reason.
+from . import image_plots
+
+# Cached images depend on the code of every module that shapes a drawn image beyond what a
+# drawing's `source` says: this one (finishing SVGs), image_plots (page, card and site plots)
+# and the chart recipe (a variant is made from the prepared chart, with the theme). Their
+# files, found from the module objects when an Exporter is made, are hashed into every key;
+# bump this to draw everything again for another reason.
 DRAWING_VERSION = "3"
-CODE = (Path(__file__), Path(__file__).with_name("image_plots.py"))
+CODE = (sys.modules[__name__], image_plots, recipe)
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 INSTALL_HINT = (
     "install Chromium (Debian: sudo apt-get install chromium, or `python3 bootstrap.py build` as root) "
@@ -53,8 +59,8 @@ class BrowserFailed(Exception):
 class Drawing:
     """One image to write at `target` in the output: a Plotly figure drawn at a size and format.
 
-    `source` is everything the figure is made from (the chart's figure JSON, the recipe's
-    parameters): with the size, format, ids and style it keys the cache, so a warm build never
+    `source` is everything the plot is made from (the chart's prepared recipe, the variant, the
+    theme): with the size, format, ids and style it keys the cache, so a warm build never
     makes the figure; `make` makes it when the image must be drawn.
     """
 
@@ -106,7 +112,7 @@ class Exporter:
     """What draws the images: plotly.js, its locale, a setup script, with what goes in every cache key.
 
     The key covers plotly.js and its locale, the setup script, the plotly and kaleido versions,
-    and the code that makes figures and finishes images (image_figures.py, this file).
+    and the code that makes plots and finishes images (CODE: this module, image_plots, the recipe).
     """
 
     def __init__(self, plotly_js: Path, locale_js: Path | None, setup: str = "", browser: str | None = None):
@@ -115,7 +121,8 @@ class Exporter:
         self.setup = setup  # JavaScript run after plotly.js and its locale (plotly.js's global config)
         self.browser = browser
         digest = hashlib.sha256(DRAWING_VERSION.encode())
-        for path in (self.plotly_js, *([self.locale_js] if self.locale_js else []), *CODE):
+        locale = [self.locale_js] if self.locale_js else []
+        for path in (self.plotly_js, *locale, *(Path(module.__file__) for module in CODE)):
             digest.update(file_digest(path))
         digest.update(hashlib.sha256(setup.encode("utf-8")).digest())
         for package in ("plotly", "kaleido"):

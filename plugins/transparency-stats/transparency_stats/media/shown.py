@@ -15,13 +15,14 @@ from functools import partial
 
 from transparency_stats.charts.html import chart_title, sources_text
 from transparency_stats.charts.links import NARROW, WIDE, ChartMedia, Picture
-from transparency_stats.charts.plot import build_figure, figure_json
+from transparency_stats.charts.plot import build_plot, script_json
+from transparency_stats.charts.recipe import prepare
 from transparency_stats.charts.selection import ChartSelection
 from transparency_stats.errors import StatsError
 from transparency_stats.french import NBSP
 from transparency_stats.settings import Layout
 
-from .image_plots import CARD_HEIGHT, CARD_WIDTH, Theme, card_figure, dark_style, page_figure, site_card_figure
+from .image_plots import CARD_HEIGHT, CARD_WIDTH, Theme, card_plot, dark_style, page_plot, site_card_plot
 from .images import Drawing
 
 
@@ -147,8 +148,9 @@ class ChartRegistry:
     def drawings(self) -> list[Drawing]:
         """Return every image this build writes: two SVGs per chart, the cards of the charts that have one, the site's.
 
-        Figures are made only for images the cache lacks: each drawing carries what its figure
-        is made from (the chart's figure JSON and the recipe), and how to make it.
+        Each page image draws a variant of the chart's recipe, the one its page carries (wide
+        640×320, narrow 360×272); the card reuses the wide one. Plots are made only for images
+        the cache lacks: each drawing carries what its plot is made from (the recipe), and how.
         """
         if not self.draws_images:
             return []
@@ -156,15 +158,18 @@ class ChartRegistry:
         style = dark_style(theme)
         result = []
         for chart in self.shown():
-            figure = build_figure(chart.selection)
-            text = f"{theme!r}|{figure_json(figure)}"
+            prepared = prepare(build_plot(chart.selection))
+            text = f"{theme!r}|{script_json(prepared)}"
             spec = chart.selection.spec
-            for name, (width, height), suffix in (("graphique.svg", WIDE, ""), ("graphique-etroit.svg", NARROW, "-n")):
+            for name, (width, height), suffix, variant in (
+                ("graphique.svg", WIDE, "", "wide"),
+                ("graphique-etroit.svg", NARROW, "-n", "narrow"),
+            ):
                 result.append(
                     Drawing(
                         f"{chart.folder}/{name}",
-                        f"page|{text}",
-                        partial(page_figure, figure, width, theme),
+                        f"page|{variant}|{text}",
+                        partial(page_plot, prepared, variant, theme),
                         width,
                         height,
                         "svg",
@@ -175,12 +180,12 @@ class ChartRegistry:
                     )
                 )
             if chart.card:
-                card = (figure, chart.title, sources_text(chart.selection), self.site_name, theme)
+                card = (prepared, chart.title, sources_text(chart.selection), self.site_name, theme)
                 result.append(
                     Drawing(
                         f"{chart.folder}/carte.png",
                         f"card|{card[1:4]!r}|{text}",
-                        partial(card_figure, *card),
+                        partial(card_plot, *card),
                         CARD_WIDTH,
                         CARD_HEIGHT,
                         "png",
@@ -194,7 +199,7 @@ class ChartRegistry:
             Drawing(
                 self.layout.site_card,
                 f"site|{site!r}",
-                partial(site_card_figure, *site),
+                partial(site_card_plot, *site),
                 CARD_WIDTH,
                 CARD_HEIGHT,
                 "png",
