@@ -159,8 +159,15 @@ def run_pelican(settings_file: Path, output_dir: Path, overrides: dict | None = 
     return collector.problems
 
 
-def build(settings_file: Path, output_dir: Path, overrides: dict | None = None, postprocess=None) -> float:
-    """Build into a fresh folder and swap it in; raise BuildFailed and leave output_dir alone on any problem."""
+def build(
+    settings_file: Path, output_dir: Path, overrides: dict | None = None, postprocess=None, search: bool = True
+) -> float:
+    """Build into a fresh folder and swap it in; raise BuildFailed and leave output_dir alone on any problem.
+
+    With `search` (always, but in the benchmark's measurements), the site is indexed for search
+    (tools/search_index.py) as the last step of the build, before `postprocess` (precompression).
+    """
+    from tools.search_index import SearchIndexFailed, index_site
     from transparency_stats.errors import StatsError
 
     output_dir = Path(output_dir).resolve()
@@ -175,6 +182,11 @@ def build(settings_file: Path, output_dir: Path, overrides: dict | None = None, 
             problems = [str(error)]
         if problems:
             raise BuildFailed(list(dict.fromkeys(problems)))
+        if search:
+            try:
+                index_site(staging)
+            except SearchIndexFailed as error:
+                raise BuildFailed([str(error)]) from None
         if postprocess is not None:
             postprocess(staging)
         staging.chmod(0o755)

@@ -12,12 +12,16 @@ import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from campaign_site.plugin import CONTENT_SECURITY_POLICY
+from campaign_site.plugin import CONTENT_SECURITY_POLICY, SEARCH_CONTENT_SECURITY_POLICY
 
 # The same rules as README's server block ("Serving"): every page refuses to be framed,
 # except the chart embeds, which other sites may frame; SVG files are sandboxed documents.
+# The search page and Pagefind's files (its Web Worker compiles WebAssembly under its own
+# response header) alone may run WebAssembly: 'wasm-unsafe-eval'.
 EMBED_PREFIX = "/transparence/graphique/"
+SEARCH_PREFIXES = ("/recherche/", "/pagefind/")
 REFUSE_FRAMING = f"{CONTENT_SECURITY_POLICY}; frame-ancestors 'none'"
+SEARCH_POLICY = f"{SEARCH_CONTENT_SECURITY_POLICY}; frame-ancestors 'none'"
 ALLOW_FRAMING = f"{CONTENT_SECURITY_POLICY}; frame-ancestors *"
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 ENCODINGS = ((".br", "br"), (".gz", "gzip"))  # preferred first, as brotli_static then gzip_static
@@ -35,6 +39,8 @@ def headers_for(path: str) -> dict[str, str]:
         headers["Content-Security-Policy"] = SVG_POLICY
     elif path.startswith(EMBED_PREFIX):
         headers["Content-Security-Policy"] = ALLOW_FRAMING
+    elif path.startswith(SEARCH_PREFIXES):
+        headers["Content-Security-Policy"] = SEARCH_POLICY
     else:
         headers["Content-Security-Policy"] = REFUSE_FRAMING
     return headers
