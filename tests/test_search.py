@@ -13,7 +13,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from browser import open_page
+from browser import AXE, open_page
 from site_helpers import build, soup
 from tools import search_index
 from tools.static_server import free_port, headers_for, serving
@@ -250,3 +250,18 @@ def test_a_fresh_publish_build_finds_its_posts_and_never_a_draft(new_project, op
     site = build(project, "pelicanconf.py")
     assert (site / "brouillons" / "brouillon" / "index.html").is_file()
     assert [name for name, data in index_texts(site).items() if b"xylophon" in data] == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_at_all_on_the_search_page(open_, site_url, scheme):
+    """Not even a minor or moderate rule: results, filters opened, a filter checked."""
+    page = open_(bypass_csp=True, color_scheme=scheme)  # axe is injected inline
+    search(page, site_url, "campagne")
+    page.page.locator("[data-search-filters-box] > summary").click()
+    page.page.locator(".search-filter input").first.check()
+    page.page.wait_for_selector(".search-result")
+    page.page.add_script_tag(path=str(AXE))
+    violations = page.page.evaluate("axe.run(document, {resultTypes: ['violations']})")["violations"]
+    lines = [f"{v['id']} ({v['impact']}): {n['html'][:160]}" for v in violations for n in v["nodes"]]
+    assert lines == [], "\n".join(lines)
