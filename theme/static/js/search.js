@@ -175,13 +175,16 @@ async function run() {
   if (query !== sequence) return;
   results = search.results;
   shown = 0;
-  list.replaceChildren();
-  await showMore(query);
+  const datas = await Promise.all(results.slice(0, PAGE_SIZE).map((result) => result.data()));
   if (query !== sequence) return;
+  // The count first, then the results below it: what is already on screen never moves.
   const about = term ? ` pour «\u00a0${term}\u00a0»` : "";
   status.textContent = results.length
     ? `${plural(results.length, "résultat", "résultats")}${about}.`
     : `Aucun résultat${about}. Essayez un autre mot, ou retirez un filtre.`;
+  list.replaceChildren(...datas.map(resultItem));
+  shown = datas.length;
+  more.hidden = shown >= results.length;
 }
 
 async function start() {
