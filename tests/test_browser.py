@@ -191,7 +191,7 @@ def test_strict_csp_header_is_never_violated(open_, csp_url, path):
     assert policy == headers_for(urlsplit(path).path)["Content-Security-Policy"]
     assert policy.startswith(CONTENT_SECURITY_POLICY if "/recherche/" not in path else SEARCH_CONTENT_SECURITY_POLICY)
     if "/recherche/" in path:  # the query has run, in Pagefind's worker, under the header policy
-        page.page.wait_for_selector(".search-result")
+        page.page.wait_for_selector("[data-search-results]:not([aria-busy]) .search-result")
     draw_all_charts(page.page)
     page.settle()
     violations = page.csp_violations()
@@ -347,7 +347,7 @@ def test_axe_finds_no_serious_violation(open_, site_url, path, scheme):
     page = open_(bypass_csp=True, color_scheme=scheme)
     page.goto(site_url + path)
     if "/recherche/" in path:  # results and filters shown, the filters opened
-        page.page.wait_for_selector(".search-result")
+        page.page.wait_for_selector("[data-search-results]:not([aria-busy]) .search-result")
         page.page.locator("[data-search-filters-box] > summary").click()
     draw_all_charts(page.page)
     page.page.add_script_tag(path=str(AXE))

@@ -48,7 +48,8 @@ def wait_for_answer(page, term: str) -> None:
     page.wait_for_function(
         """(term) => {
             const status = document.querySelector("[data-search-status]");
-            return status && status.textContent.includes(term);
+            const list = document.querySelector("[data-search-results]");
+            return status && status.textContent.includes(term) && !list.hasAttribute("aria-busy");
         }""",
         arg=f"«\u00a0{term}\u00a0»",
     )
@@ -116,6 +117,7 @@ def test_a_filter_narrows_the_results(open_, site_url):
     box.check()
     view.wait_for_function(
         "n => document.querySelectorAll('.search-result').length < n && "
+        "!document.querySelector('[data-search-results]').hasAttribute('aria-busy') && "
         "document.querySelector('[data-search-status]').textContent.includes('campagne')",
         arg=len(everything),
     )
@@ -260,7 +262,7 @@ def test_axe_finds_nothing_at_all_on_the_search_page(open_, site_url, scheme):
     search(page, site_url, "campagne")
     page.page.locator("[data-search-filters-box] > summary").click()
     page.page.locator(".search-filter input").first.check()
-    page.page.wait_for_selector(".search-result")
+    page.page.wait_for_selector("[data-search-results]:not([aria-busy]) .search-result")
     page.page.add_script_tag(path=str(AXE))
     violations = page.page.evaluate("axe.run(document, {resultTypes: ['violations']})")["violations"]
     lines = [f"{v['id']} ({v['impact']}): {n['html'][:160]}" for v in violations for n in v["nodes"]]

@@ -5,8 +5,8 @@ Three figures, each a median of `runs` runs:
 - indexing's share of the build: Pagefind's time (tools/search_index.py, with the reproducible
   rewrite) over Pelican's build of the same site, each build in a fresh Python process;
 - a query's transfer: the index chunks and fragments a query fetches for its first page of
-  results (Pagefind's files are gzip already; the bytes on the wire, Resource Timing's
-  encodedBodySize), on the site served as README's nginx block does (tools/static_server.py);
+  results (Pagefind's files are gzip already: the bytes on the wire, each response's
+  Content-Length), on the site served as README's nginx block does (tools/static_server.py);
 - the first results: from the `input` event of a query typed into /recherche/ (Pagefind
   loaded, as a reader finds the page) to the first result written, on localhost in Chromium.
 
@@ -17,6 +17,8 @@ The worst query of QUERIES counts against each budget. `invoke bench` calls `mea
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -42,28 +44,56 @@ READY = "() => !document.querySelector('[data-search-app]').hidden && document.q
 ARM = """() => {
   const input = document.querySelector("[data-search-form] input[name=q]");
   const list = document.querySelector("[data-search-results]");
-  window.__searchBench = { typed: null, shown: null, before: performance.getEntriesByType("resource").length };
+  window.__searchBench = { typed: null, shown: null };
   input.addEventListener("input", () => { window.__searchBench.typed ??= performance.now(); }, { capture: true });
   new MutationObserver(() => {
     if (list.childElementCount && window.__searchBench.shown === null) window.__searchBench.shown = performance.now();
   }).observe(list, { childList: true });
 }"""
-COLLECT = """() => {
-  const bench = window.__searchBench;
-  const fetched = performance.getEntriesByType("resource").slice(bench.before)
-    .filter((entry) => /\\.pf_(index|fragment)$/.test(new URL(entry.name).pathname));
-  const all = performance.getEntriesByType("resource").filter((entry) => entry.name.includes("/pagefind/"));
-  return {
-    ms: bench.shown - bench.typed,
-    query_bytes: fetched.reduce((sum, entry) => sum + entry.encodedBodySize, 0),
-    chunks: fetched.filter((entry) => entry.name.endsWith(".pf_index")).length,
-    fragments: fetched.filter((entry) => entry.name.endsWith(".pf_fragment")).length,
-    results: document.querySelectorAll(".search-result").length,
-    status: document.querySelector("[data-search-status]").textContent,
-    startup_bytes: all.filter((entry) => !/\\.pf_(index|fragment)$/.test(entry.name))
-      .reduce((sum, entry) => sum + entry.encodedBodySize, 0),
-  };
-}"""
+QUERY_FILE = re.compile(r"/pagefind/(index|fragment)/[^/]+\.pf_(index|fragment)$")
+
+
+def body_bytes(response) -> int:
+    """Return the bytes of a response's body on the wire (Content-Length: compressed when it was)."""
+    return int(response.headers.get("content-length", "0"))
+
+
+def query_once(browser, url: str, query: str) -> dict:
+    """Open the search page, wait for Pagefind to be ready, type `query`; return time and bytes.
+
+    Pagefind fetches its files from its Web Worker: Playwright sees those requests, the page's
+    Resource Timing does not, so bytes are counted from the responses.
+    """
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+    try:
+        page.goto(f"{url}/recherche/", wait_until="load")
+        page.wait_for_function(READY)
+        startup = [r for r in responses if "/pagefind/" in r.url]
+        before = len(responses)
+        page.evaluate(ARM)
+        page.fill("[data-search-form] input[name=q]", query)
+        page.wait_for_function(
+            "(term) => document.querySelector('[data-search-status]').textContent.includes(term)"
+            " && !document.querySelector('[data-search-results]').hasAttribute('aria-busy')",
+            arg=f"«\u00a0{query}\u00a0»",
+        )
+        page.wait_for_load_state("networkidle")
+        fetched = [r for r in responses[before:] if QUERY_FILE.search(r.url)]
+        timing = page.evaluate("() => window.__searchBench.shown - window.__searchBench.typed")
+        return {
+            "ms": timing,
+            "query_bytes": sum(body_bytes(r) for r in fetched),
+            "chunks": sum(r.url.endswith(".pf_index") for r in fetched),
+            "fragments": sum(r.url.endswith(".pf_fragment") for r in fetched),
+            "status": page.locator("[data-search-status]").inner_text(),
+            "startup_bytes": sum(body_bytes(r) for r in startup),
+        }
+    finally:
+        context.close()
 
 
 def child_build(request: dict) -> None:
@@ -132,21 +162,7 @@ def measure_queries(output: Path, runs: int, log=print) -> dict:
         browser = launch(playwright)
         try:
             for query in QUERIES:
-                samples = []
-                for _ in range(runs):
-                    context = browser.new_context(viewport={"width": 390, "height": 844})
-                    page = context.new_page()
-                    page.set_default_timeout(WAIT_MS)
-                    page.goto(f"{url}/recherche/", wait_until="load")
-                    page.wait_for_function(READY)
-                    page.evaluate(ARM)
-                    page.fill("[data-search-form] input[name=q]", query)
-                    page.wait_for_function(
-                        "(term) => document.querySelector('[data-search-status]').textContent.includes(term)",
-                        arg=f"«\u00a0{query}\u00a0»",
-                    )
-                    samples.append(page.evaluate(COLLECT))
-                    context.close()
+                samples = [query_once(browser, url, query) for _ in range(runs)]
                 per_query[query] = {
                     "ms": median(s["ms"] for s in samples),
                     "query_bytes": median(s["query_bytes"] for s in samples),
@@ -172,13 +188,17 @@ def measure(root: Path | None = None, runs: int = 3, work: Path | None = None, l
         folder = Path(folder)
         if root is None:
             root = generate_site(folder / "site").root
+        load = os.getloadavg()[0]
         indexing, output = measure_indexing(root, max(1, runs), folder, log)
-        return {"indexing": indexing, "queries": measure_queries(output, max(1, runs), log)}
+        queries = measure_queries(output, max(1, runs), log)
+        return {"indexing": indexing, "queries": queries, "load": (load, os.getloadavg()[0])}
 
 
 def report_lines(results: dict) -> list[str]:
     """Return the search figures, each beside its budget."""
     lines = []
+    if load := results.get("load"):
+        lines.append(f"Search figures (load average {load[0]:.1f} at the start, {load[1]:.1f} at the end):")
     if indexing := results.get("indexing"):
         ok = indexing["share"] <= BUDGET_INDEX_SHARE
         lines.append(

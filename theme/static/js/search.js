@@ -174,17 +174,25 @@ async function run() {
   const search = await pagefind.search(term || null, options);
   if (query !== sequence) return;
   results = search.results;
-  shown = 0;
-  const datas = await Promise.all(results.slice(0, PAGE_SIZE).map((result) => result.data()));
-  if (query !== sequence) return;
-  // The count first, then the results below it: what is already on screen never moves.
+  // The count first, then each result below it as soon as it and those above it have come:
+  // what is already on screen never moves. aria-busy until the first page is complete.
   const about = term ? ` pour «\u00a0${term}\u00a0»` : "";
+  list.setAttribute("aria-busy", "true");
+  list.replaceChildren();
+  more.hidden = true;
   status.textContent = results.length
     ? `${plural(results.length, "résultat", "résultats")}${about}.`
     : `Aucun résultat${about}. Essayez un autre mot, ou retirez un filtre.`;
-  list.replaceChildren(...datas.map(resultItem));
-  shown = datas.length;
+  const page = results.slice(0, PAGE_SIZE);
+  const pending = page.map((result) => result.data());
+  for (const data of pending) {
+    const item = resultItem(await data);
+    if (query !== sequence) return;
+    list.append(item);
+  }
+  shown = page.length;
   more.hidden = shown >= results.length;
+  list.removeAttribute("aria-busy");
 }
 
 async function start() {
