@@ -304,11 +304,16 @@ def test_the_test_server_sends_readme_nginx_headers():
 
     block = readme_nginx_block()
     policies = re.findall(r'add_header Content-Security-Policy "([^"]+)" always;', block)
+    search = static_server.SEARCH_POLICY  # /recherche/ and /pagefind/ (issue 18)
     assert sorted(policies) == sorted(
-        [static_server.REFUSE_FRAMING, static_server.ALLOW_FRAMING, static_server.SVG_POLICY]
+        [static_server.REFUSE_FRAMING, static_server.ALLOW_FRAMING, search, search, static_server.SVG_POLICY]
     )
     embeds = block[block.index(f"location {static_server.EMBED_PREFIX} ") :]
     assert embeds.split("}")[0].count(static_server.ALLOW_FRAMING) == 1
+    for prefix in static_server.SEARCH_PREFIXES:
+        location = block[block.index(f"location ^~ {prefix} ") :]
+        assert location.split("}")[0].count(search) == 1, prefix
+        assert static_server.headers_for(f"{prefix}x")["Content-Security-Policy"] == search
     assert static_server.headers_for("/2017/01/x/")["Content-Security-Policy"] == static_server.REFUSE_FRAMING
     assert (
         static_server.headers_for("/transparence/graphique/x/")["Content-Security-Policy"]
