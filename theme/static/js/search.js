@@ -119,7 +119,8 @@ async function showMore(query) {
   more.hidden = shown >= results.length;
 }
 
-function renderFilters(available, counts) {
+// One fieldset of checkboxes per filter, each value with its number of pages in the whole index.
+function renderFilters(available) {
   const checked = chosenFilters();
   const names = Object.keys(available);
   const ordered = FILTERS.filter(([key]) => names.includes(key)).concat(
@@ -144,8 +145,7 @@ function renderFilters(available, counts) {
       box.checked = Boolean(checked[key] && checked[key].any.includes(value));
       const label = document.createElement("label");
       label.htmlFor = id;
-      const count = counts && counts[key] ? counts[key][value] || 0 : available[key][value];
-      label.textContent = `${value} (${count.toLocaleString("fr-FR")})`;
+      label.textContent = `${value} (${available[key][value].toLocaleString("fr-FR")})`;
       const row = document.createElement("div");
       row.className = "search-filter__value";
       row.append(box, label);
@@ -201,7 +201,7 @@ async function start() {
     pagefind = await import(bundle);
     await pagefind.options({ baseUrl: script.dataset.baseUrl || "/", excerptLength: 24 });
     await pagefind.init();
-    renderFilters(await pagefind.filters(), null);
+    renderFilters(await pagefind.filters());
   } catch (error) {
     app.hidden = false;
     status.textContent = "La recherche n'a pas pu démarrer. Parcourez les archives, les catégories ou les étiquettes.";
