@@ -68,3 +68,20 @@ def test_a_file_of_another_format_fails_in_one_line(tmp_path):
     bad.write_bytes(gzip.compress(b"something else"))
     with pytest.raises(search_index.SearchIndexFailed, match=r"x\.pf_meta:1:1: not a Pagefind index file — "):
         search_index.read_pf(bad)
+
+
+def test_a_site_with_nothing_to_index_gets_no_index(tmp_path):
+    (tmp_path / "index.html").write_text('<html lang="fr"><body><p>Bientôt.</p></body></html>', encoding="utf-8")
+    search_index.index_site(tmp_path)
+    assert not (tmp_path / "pagefind").exists()
+
+
+def test_pagefind_failing_is_one_line_naming_the_site(tmp_path, monkeypatch):
+    site = small_site(tmp_path / "site")
+    monkeypatch.setattr(search_index, "pagefind_binary", lambda: "false")  # exits 1, prints nothing
+    with pytest.raises(search_index.SearchIndexFailed) as failure:
+        search_index.index_site(site)
+    message = str(failure.value)
+    assert message.startswith(f"{site}:1:1: Pagefind could not index the site (exit status 1) — ")
+    assert "\n" not in message
+    assert not list(site.glob(".search-pages-*"))  # its scratch folder is gone

@@ -185,8 +185,8 @@ def build(
         if search:
             try:
                 index_site(staging)
-            except SearchIndexFailed as error:
-                raise BuildFailed([str(error)]) from None
+            except SearchIndexFailed as error:  # named by the folder readers know, not the temporary one
+                raise BuildFailed([str(error).replace(str(staging), display_path(output_dir, ROOT))]) from None
         if postprocess is not None:
             postprocess(staging)
         staging.chmod(0o755)
