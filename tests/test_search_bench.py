@@ -18,9 +18,9 @@ def quiet(*args, **kwargs):
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_the_search_benchmark_measures_indexing_transfer_and_time(tmp_path):
+def test_the_search_benchmark_measures_indexing_transfer_and_time(tmp_path, browser):
     site = synthetic_site.generate_site(tmp_path / "site", **TINY)
-    results = search_bench.measure(site.root, runs=1, work=tmp_path, log=quiet)
+    results = search_bench.measure(site.root, runs=1, work=tmp_path, log=quiet, browser=browser)
     indexing = results["indexing"]
     assert indexing["pages"] == 12 + 2 + 4  # the posts, the two pages and the metric pages
     assert 0 < indexing["index_s"] and 0 < indexing["share"] and 0 < indexing["index_cpu"]

@@ -170,38 +170,45 @@ def measure_indexing(root: Path, runs: int, work: Path, log=print) -> tuple[dict
     }, output
 
 
-def measure_queries(output: Path, runs: int, log=print) -> dict:
-    """Type each query into the search page in Chromium, `runs` times each in a fresh page; keep medians."""
-    from playwright.sync_api import sync_playwright
+def measure_queries(output: Path, runs: int, log=print, browser=None) -> dict:
+    """Type each query into the search page in Chromium, `runs` times each in a fresh page; keep medians.
 
-    from tools.chromium import launch
+    `browser` is a Playwright Chromium already running (the tests' session); else one is started.
+    """
     from tools.static_server import serving
 
     precompress(output)  # served as in production: pagefind.js and its worker gzipped
+    if browser is None:
+        from playwright.sync_api import sync_playwright
+
+        from tools.chromium import launch
+
+        with sync_playwright() as playwright:
+            chromium = launch(playwright)
+            try:
+                return measure_queries(output, runs, log, chromium)
+            finally:
+                chromium.close()
     per_query = {}
-    with serving(output) as url, sync_playwright() as playwright:
-        browser = launch(playwright)
-        try:
-            for query in QUERIES:
-                samples = [query_once(browser, url, query) for _ in range(runs)]
-                per_query[query] = {
-                    "ms": median(s["ms"] for s in samples),
-                    "query_bytes": median(s["query_bytes"] for s in samples),
-                    "chunks": max(s["chunks"] for s in samples),
-                    "fragments": max(s["fragments"] for s in samples),
-                    "results": samples[-1]["status"],
-                    "startup_bytes": median(s["startup_bytes"] for s in samples),
-                }
-                log(
-                    f"  {query!r}: {per_query[query]['ms']:.0f} ms, {per_query[query]['query_bytes'] / KB:.1f} KB"
-                    f" ({per_query[query]['results']})"
-                )
-        finally:
-            browser.close()
+    with serving(output) as url:
+        for query in QUERIES:
+            samples = [query_once(browser, url, query) for _ in range(runs)]
+            per_query[query] = {
+                "ms": median(s["ms"] for s in samples),
+                "query_bytes": median(s["query_bytes"] for s in samples),
+                "chunks": max(s["chunks"] for s in samples),
+                "fragments": max(s["fragments"] for s in samples),
+                "results": samples[-1]["status"],
+                "startup_bytes": median(s["startup_bytes"] for s in samples),
+            }
+            log(
+                f"  {query!r}: {per_query[query]['ms']:.0f} ms, {per_query[query]['query_bytes'] / KB:.1f} KB"
+                f" ({per_query[query]['results']})"
+            )
     return per_query
 
 
-def measure(root: Path | None = None, runs: int = 3, work: Path | None = None, log=print) -> dict:
+def measure(root: Path | None = None, runs: int = 3, work: Path | None = None, log=print, browser=None) -> dict:
     """Measure indexing, transfer and time to first results on a synthetic site (generated if `root` is None)."""
     from tools.synthetic_site import generate_site
 
@@ -211,7 +218,7 @@ def measure(root: Path | None = None, runs: int = 3, work: Path | None = None, l
             root = generate_site(folder / "site").root
         load = os.getloadavg()[0]
         indexing, output = measure_indexing(root, max(1, runs), folder, log)
-        queries = measure_queries(output, max(1, runs), log)
+        queries = measure_queries(output, max(1, runs), log, browser)
         return {"indexing": indexing, "queries": queries, "load": (load, os.getloadavg()[0])}
 
 
