@@ -74,7 +74,10 @@ PAGINATION_PATTERNS = (
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
 )
 PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None}
-DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives", "404", "robots"]
+DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives", "404", "robots", "search"]
+# The search page (theme/templates/search.html); every page's header form sends ?q= to it.
+SEARCH_URL = "recherche/"
+SEARCH_SAVE_AS = SEARCH_URL + "index.html"
 # robots.txt is a theme template (theme/templates/robots.txt), so it renders for any content folder.
 TEMPLATE_EXTENSIONS = [".html", ".txt"]
 ROBOTS_SAVE_AS = ROBOTS_URL = "robots.txt"

@@ -8,6 +8,7 @@ own context, so colour scheme, viewport and JavaScript can differ.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -20,7 +21,8 @@ from browser import (
     scroll_width,
     table_problems,
 )
-from campaign_site.plugin import CONTENT_SECURITY_POLICY
+from campaign_site.plugin import CONTENT_SECURITY_POLICY, SEARCH_CONTENT_SECURITY_POLICY
+from tools.nginx import serving
 
 pytestmark = pytest.mark.browser
 
@@ -49,6 +51,7 @@ EVERY_KIND = {
     "metric-page": METRIC,
     "metric-page-one-figure": METRIC_ONE,
     "404": NOT_FOUND,
+    "search": "/recherche/?q=abonn%C3%A9s",
 }
 
 
@@ -58,9 +61,14 @@ def site_url(dev_site, serve) -> str:
 
 
 @pytest.fixture(scope="module")
-def csp_url(dev_site, serve) -> str:
-    """The same site, every response carrying the theme's policy as an HTTP header too."""
-    return serve(dev_site, {"Content-Security-Policy": CONTENT_SECURITY_POLICY})
+def csp_url(dev_site):
+    """The same site served by nginx with deploy/nginx.conf: each response carries its path's policy as a header too.
+
+    That is the theme's policy (and frame-ancestors) everywhere, but on the search page and
+    Pagefind's files, whose policy adds 'wasm-unsafe-eval' (Debian's nginx with deploy/nginx.conf).
+    """
+    with serving(dev_site) as url:
+        yield url
 
 
 @pytest.fixture
@@ -179,7 +187,16 @@ def test_pages_without_charts_never_request_plotly(open_, site_url, path):
 def test_strict_csp_header_is_never_violated(open_, csp_url, path):
     page = open_()
     response = page.goto(csp_url + path)
-    assert response.headers.get("content-security-policy") == CONTENT_SECURITY_POLICY
+    policy = response.headers.get("content-security-policy")
+    theme_policy = (
+        SEARCH_CONTENT_SECURITY_POLICY if urlsplit(path).path.startswith("/recherche/") else CONTENT_SECURITY_POLICY
+    )
+    framing = (
+        "frame-ancestors *" if urlsplit(path).path.startswith("/transparence/graphique/") else "frame-ancestors 'none'"
+    )
+    assert policy == f"{theme_policy}; {framing}"
+    if "/recherche/" in path:  # the query has run, in Pagefind's worker, under the header policy
+        page.page.wait_for_selector("[data-search-results]:not([aria-busy]) .search-result")
     draw_all_charts(page.page)
     page.settle()
     violations = page.csp_violations()
@@ -326,13 +343,17 @@ def test_every_sparkline_is_an_image_named_by_its_sentence_and_drawn_in_the_text
         METRIC_ONE,
         PAGE,
         NOT_FOUND,
+        "/recherche/?q=abonn%C3%A9s",
     ],
-    ids=["home", "demo-post", "data-page", "metric-page", "metric-page-one-figure", "page", "404"],
+    ids=["home", "demo-post", "data-page", "metric-page", "metric-page-one-figure", "page", "404", "search"],
 )
 def test_axe_finds_no_serious_violation(open_, site_url, path, scheme):
     # axe is injected as an inline script: the meta CSP would block it, so this context bypasses CSP.
     page = open_(bypass_csp=True, color_scheme=scheme)
     page.goto(site_url + path)
+    if "/recherche/" in path:  # results and filters shown, the filters opened
+        page.page.wait_for_selector("[data-search-results]:not([aria-busy]) .search-result")
+        page.page.locator("[data-search-filters-box] > summary").click()
     draw_all_charts(page.page)
     page.page.add_script_tag(path=str(AXE))
     results = page.page.evaluate("axe.run(document, {resultTypes: ['violations']})")

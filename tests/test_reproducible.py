@@ -1,4 +1,4 @@
-"""Same sources, same bytes; and a changed snapshot always shows, even with the content cache on."""
+"""Same sources, same bytes, search index included; and a changed snapshot always shows, with the content cache on."""
 
 from __future__ import annotations
 
@@ -35,6 +35,9 @@ def test_two_builds_are_byte_identical_across_seed_timezone_folder_and_mtimes(tm
     assert not (first / COMPRESSION_CACHE).is_symlink() and not (second / COMPRESSION_CACHE).is_symlink()
     one, two = digests(first / "output"), digests(second / "output")
     assert len(one) > 100 and any(name.endswith(".br") for name in one)
+    # The search index is compared too, filters included (Pagefind alone writes them in a random order).
+    assert sum(name.startswith("pagefind/filter/") for name in one) >= 4
+    assert any(name.startswith("pagefind/pagefind.") and name.endswith(".pf_meta") for name in one)
     assert sorted(one) == sorted(two)
     assert [name for name in one if one[name] != two[name]] == []
 

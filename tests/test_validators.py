@@ -54,6 +54,7 @@ def test_every_page_is_valid_html(which, request, tmp_path):
     site: Path = request.getfixturevalue(which)
     pages = list(site.rglob("*.html"))
     assert len(pages) > 20
+    assert site / "recherche" / "index.html" in pages  # the search page, with its <noscript> and templates
     canary = tmp_path / "canary.html"
     canary.write_text(CANARY, encoding="utf-8")
     messages = run_vnu(site, canary)

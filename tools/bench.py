@@ -28,7 +28,7 @@ from time import perf_counter
 
 from bs4 import BeautifulSoup
 
-from tools import image_budget, lighthouse, load, sitebuild  # sitebuild: the child's builder
+from tools import image_budget, lighthouse, load, search_bench, sitebuild  # sitebuild: the child's builder
 from tools.chromium import CHROMIUM, launch
 from tools.serving import StaticServer
 from tools.synthetic_site import DAYS, ChartInfo, SyntheticSite, generate_site, write_one_chart_site
@@ -712,6 +712,8 @@ def main(posts=1000, charts=300, charted_posts=150, metrics=40, snapshots=200, r
             print("Lighthouse on the publish build (served precompressed), and the chart images' cost:")
             attempt("lighthouse", lambda: lighthouse.measure(work=work))
             attempt("images", lambda: image_budget.measure(runs=runs, work=work, log=lambda *a, **k: None))
+            print("Search (Pagefind) on the synthetic site: indexing, then queries in Chromium:")
+            attempt("search", lambda: search_bench.measure(base.root, runs=runs, work=work))
         print("Load on nginx with wrk (tools/load.py), steady and while the site is rebuilt and swapped:")
         attempt("load", lambda: load.measure(work=work, log=lambda *a, **k: None))
 
@@ -720,6 +722,7 @@ def main(posts=1000, charts=300, charted_posts=150, metrics=40, snapshots=200, r
     reports = (
         ("lighthouse", lighthouse.report_lines),
         ("images", image_budget.report_lines),
+        ("search", search_bench.report_lines),
         ("load", load.report_lines),
     )
     for name, report in reports:

@@ -8,6 +8,7 @@ starts nginx in the foreground as a child process and stops it on exit.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import re
@@ -177,3 +178,10 @@ class NginxServer:
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
+
+
+@contextlib.contextmanager
+def serving(folder: Path | str, port: int = 0):
+    """Serve `folder` with nginx and deploy/nginx.conf on 127.0.0.1 for the block; yield its base URL."""
+    with NginxServer(folder, port) as server:
+        yield server.url

@@ -215,13 +215,21 @@ def asset_record(output: Path) -> Path:
 
 
 def build(
-    settings_file: Path, output_dir: Path, overrides: dict | None = None, postprocess=None, carry_assets: bool = True
+    settings_file: Path,
+    output_dir: Path,
+    overrides: dict | None = None,
+    postprocess=None,
+    search: bool = True,
+    carry_assets: bool = True,
 ) -> float:
     """Build into a fresh folder and swap it in; raise BuildFailed and leave output_dir alone on any problem.
 
+    With `search` (always, but in the benchmark's measurements), the site is indexed for search
+    (tools/search_index.py) as the last step of the build, before `postprocess` (precompression).
     With `carry_assets`, the previous output's own hashed theme files stay one build longer
     (`carry_over_assets`), so that pages served just before the swap keep their assets.
     """
+    from tools.search_index import SearchIndexFailed, index_site
     from transparency_stats.errors import StatsError
 
     output_dir = Path(output_dir).resolve()
@@ -236,6 +244,11 @@ def build(
             problems = [str(error)]
         if problems:
             raise BuildFailed(list(dict.fromkeys(problems)))
+        if search:
+            try:
+                index_site(staging)
+            except SearchIndexFailed as error:  # named by the folder readers know, not the temporary one
+                raise BuildFailed([str(error).replace(str(staging), display_path(output_dir, ROOT))]) from None
         if postprocess is not None:
             postprocess(staging)
         if carry_assets:

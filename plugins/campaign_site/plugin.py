@@ -33,6 +33,7 @@ def add_template_helpers(pelican):
     )
     settings.setdefault("JINJA_GLOBALS", {}).update(asset=manifest.url, browser_locale=french.browser_locale)
     settings.setdefault("CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
+    settings.setdefault("SEARCH_CONTENT_SECURITY_POLICY", SEARCH_CONTENT_SECURITY_POLICY)
     add_markdown_extension(settings)
 
 
@@ -64,6 +65,13 @@ def pin_sitemap_clock(generators):
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'"
+)
+
+# The search page alone runs Pagefind's WebAssembly: 'wasm-unsafe-eval' lets a page compile
+# WebAssembly and nothing else (no eval, no inline script). Pagefind compiles it in a Web Worker,
+# whose policy is its own response header: the server sends this one for /pagefind/ too (README).
+SEARCH_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "script-src 'self';", "script-src 'self' 'wasm-unsafe-eval';"
 )
 
 
