@@ -264,3 +264,15 @@ def test_linkchecker_finds_no_broken_link(dev_site, serve, tmp_path):
     assert int(re.search(r"(\d+) links in", summary[0]).group(1)) > 50, summary  # it really crawled
     checked = set(re.findall(r"^Real URL +(\S+)$", result.stdout, re.M))
     assert {f"{base}/{page}" for page in metric_pages()} <= checked
+
+
+@pytest.mark.slow
+def test_a_build_after_one_that_stopped_on_an_exception_still_writes_its_sitemap(tmp_path):
+    """pelican-sitemap remembers the build it started with: an interrupted one used to silence every later sitemap."""
+    from pelican.plugins.sitemap import sitemap
+
+    from site_helpers import build_site
+
+    sitemap.generator._main_pelican = object()  # what a build that raised half way leaves in the process
+    output = build_site(ROOT / "publishconf.py", tmp_path / "output")
+    assert (output / "sitemap.xml").is_file()

@@ -59,6 +59,22 @@ def pin_sitemap_clock(generators):
         sitemap.generator.now = max(dates)
 
 
+def reset_sitemap(pelican):
+    """Start the sitemap plugin afresh for this build.
+
+    pelican-sitemap keeps one module-level generator that remembers the build it started
+    with and writes the sitemap only when that build finishes: after a build that stopped
+    on an exception (in the same process: livereload's worker, the tests), every later build
+    silently had no sitemap.xml. Forgetting the unfinished build here makes each one its own.
+    """
+    try:
+        from pelican.plugins.sitemap import sitemap
+    except ImportError:
+        return
+    sitemap.generator._main_pelican = None
+    sitemap.generator.page_queue = []
+
+
 # The theme's policy, also usable as an HTTP header (see README). plotly.js needs no
 # inline script and, with vendor/plotly.css linked, no inline <style>; its
 # "download as PNG" button draws through a blob: image.
@@ -78,6 +94,7 @@ SEARCH_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
 def register():
     """Connect the helpers to Pelican's signals."""
     signals.initialized.connect(add_template_helpers)
+    signals.initialized.connect(reset_sitemap)
     signals.content_object_init.connect(checks.check_header)
     signals.content_object_init.connect(typeset_title)
     signals.article_generator_finalized.connect(drafts.leave_out_articles)

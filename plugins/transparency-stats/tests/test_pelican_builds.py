@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from pelican import Pelican, signals
+from pelican import Pelican
 from pelican.settings import read_settings
 
 from transparency_stats.glue import plugin
 from transparency_stats.glue.generators import ChartMediaGenerator, DataPagesGenerator
-from transparency_stats.glue.state import PluginOrderError
+from transparency_stats.glue.state import PluginOrderError, Stage, StatsBuild
 
 HERE = Path(__file__).resolve().parent
 FIXTURE = HERE / "fixture_site"
@@ -77,44 +76,28 @@ def build(tmp_path: Path, files: dict[str, str], **settings) -> tuple[Path, list
 # --- Stages --------------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def replaced(signal, name: str, handler):
-    """Connect `handler` in place of the glue's handler `name` for one build (register() connects it by name)."""
-    original = getattr(plugin, name)
-    signal.disconnect(original)
-    setattr(plugin, name, handler)
-    try:
-        yield
-    finally:
-        signal.disconnect(handler)
-        setattr(plugin, name, original)
-        signal.connect(original)
-
-
-def test_the_generators_write_the_same_site_in_either_order(tmp_path):
+def test_the_generators_write_the_same_site_in_either_order(tmp_path, monkeypatch):
     files = {"posts/a.md": post("A", "a")}
     first, errors = build(tmp_path / "one", files)
     assert errors == []
-
-    def reversed_generators(pelican):
-        return [ChartMediaGenerator, DataPagesGenerator]
-
-    with replaced(signals.get_generators, "add_generators", reversed_generators):
-        second, errors = build(tmp_path / "two", files)
+    monkeypatch.setattr(plugin, "GENERATORS", (ChartMediaGenerator, DataPagesGenerator))
+    second, errors = build(tmp_path / "two", files)
     assert errors == []
     for name in ("a/index.html", "transparence/index.html", "transparence/donnees/graphiques/graphique-a-1.csv"):
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
-def test_writing_before_every_chart_is_registered_fails_loudly(tmp_path):
+def test_writing_before_every_chart_is_registered_fails_loudly(tmp_path, monkeypatch):
     """Without the stage that freezes the registry, nothing is written from a half-filled one."""
+    enter = StatsBuild.enter
 
-    def forgotten(generators):
-        return None
+    def never_writing(self, stage):
+        if stage is not Stage.WRITING:
+            enter(self, stage)
 
-    with replaced(signals.all_generators_finalized, "close_registry", forgotten):
-        with pytest.raises(PluginOrderError, match=r"^transparency_stats: the data pages were written at stage DATA_"):
-            build(tmp_path, {"posts/a.md": post("A", "a")})
+    monkeypatch.setattr(StatsBuild, "enter", never_writing)
+    with pytest.raises(PluginOrderError, match=r"^transparency_stats: the data pages were written at stage DATA_"):
+        build(tmp_path, {"posts/a.md": post("A", "a")})
 
 
 # --- Chart ids -----------------------------------------------------------------------------------

@@ -78,10 +78,13 @@ def fill_pages(generator):
         fill_group(generator, "pages", build_of(generator.context, generator.settings))
 
 
+GENERATORS = (DataPagesGenerator, ChartMediaGenerator)  # each runs at its stage, whatever their order
+
+
 def add_generators(pelican):
-    """Add the data pages' generator, then the charts' media generator (both run at their stage, whatever the order)."""
+    """Add the data pages' generator, then the charts' media generator."""
     if enabled(pelican.settings):
-        return [DataPagesGenerator, ChartMediaGenerator]
+        return list(GENERATORS)
     return []
 
 
