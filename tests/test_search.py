@@ -263,6 +263,16 @@ def test_a_fresh_publish_build_finds_its_posts_and_never_a_draft(new_project, op
         assert search(page, url, "xylophonistes") == []
         assert page.page.locator("[data-search-status]").inner_text().startswith("Aucun résultat")
         assert "/brouillons/brouillon/" not in search(page, url, "brouillon")
+        # The demo's other cases hold on this publish build too (absolute URLs, precompressed files).
+        assert search(page, url, "abonnés youtube")[0] == METRIC
+        assert search(page, url, "distribuerons")[:1] == [PLATFORM_POST]
+        page.goto(url + "/2017/02/essai/")
+        field = page.page.get_by_role("searchbox", name="Rechercher sur le site")
+        field.fill("quetzalcoatlisme")
+        field.press("Enter")
+        page.page.wait_for_url(re.compile(r"/recherche/\?q=quetzalcoatlisme$"))
+        wait_for_answer(page.page, "quetzalcoatlisme")
+        assert results(page.page) == ["/2017/02/essai/"]
         assert page.csp_violations() == [] and page.problems() == []
     # Development builds show drafts, but search never indexes them there either (README, "Search").
     site = build(project, "pelicanconf.py")
