@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 TEXT_SUFFIXES = {".html", ".css", ".js", ".json", ".csv", ".xml", ".txt", ".svg", ".atom", ".yaml", ".yml"}
 MIN_BYTES = 256  # smaller files are not worth compressing
-# Brotli's quality, chosen by measuring bytes saved against time (`python -m tools.bench_compression`, the
+# Brotli's quality, chosen by measuring bytes saved against time (tools/bench_compression.py, the
 # README's Performance section). On the 1 000-post site's 3 300 pages, CSVs and feeds (26 MB): quality 8
 # is 10.1 % under gzip -9 in 0.7 s of CPU, 10 is 15.8 % in 11 s, 11 is 18.0 % in 30 s; about 130 bytes a
 # page for 40 times the time. Theme assets (plotly.js: 1.2 MB, read by every reader who opens a chart)
