@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 from time import perf_counter
@@ -71,6 +72,7 @@ def big_site(context: Context) -> SyntheticSite:
 
 
 # --- Builds, each in a fresh process -------------------------------------------------------------
+@dataclass
 class Build:
     """One build: Pelican's run time (in its own process) and the plugin's phase timings (empty without it)."""
 
