@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
@@ -57,25 +58,34 @@ def cache_name(digest: str, suffix: str, quality: int) -> str:
 
 
 def compress_file(job: tuple[Path, Path | None, int]) -> tuple[list[Path], int]:
-    """Write a file's compressed copies beside it; return the cache entries used and how many were compressed."""
+    """Write a file's compressed copies beside it; return the cache entries used and how many were compressed.
+
+    A copy the cache holds is a hard link to its entry (entries are never changed: they are named by
+    the bytes they compress), so a warm build writes no compressed byte.
+    """
     path, cache_dir, quality = job
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest() if cache_dir is not None else ""
     used, compressed = [], 0
     for suffix in SUFFIXES:
-        cached = cache_dir / cache_name(digest, suffix, quality) if cache_dir is not None else None
-        if cached is not None and cached.is_file():
-            result = cached.read_bytes()
-        else:
-            result = compress(data, suffix, quality)
+        target = Path(f"{path}{suffix}")
+        if cache_dir is None:
+            target.write_bytes(compress(data, suffix, quality))
             compressed += 1
-            if cached is not None:
-                temporary = cached.with_name(f".{cached.name}.{os.getpid()}")
-                temporary.write_bytes(result)
-                os.replace(temporary, cached)  # atomic: another build may read the folder
-        if cached is not None:
-            used.append(cached)
-        Path(f"{path}{suffix}").write_bytes(result)
+            continue
+        cached = cache_dir / cache_name(digest, suffix, quality)
+        if not cached.is_file():
+            temporary = cached.with_name(f".{cached.name}.{os.getpid()}")
+            temporary.write_bytes(compress(data, suffix, quality))
+            os.chmod(temporary, 0o644)  # as published: the output links to it
+            os.replace(temporary, cached)  # atomic: another build may read the folder
+            compressed += 1
+        used.append(cached)
+        target.unlink(missing_ok=True)  # a copy from an earlier run over the same folder
+        try:
+            os.link(cached, target)
+        except OSError:  # another file system, or links not allowed
+            shutil.copyfile(cached, target)
     return used, compressed
 
 
