@@ -39,8 +39,8 @@ def write_settings(site, folder: Path) -> Path:
     settings = folder / "benchconf.py"
     folder.mkdir(parents=True, exist_ok=True)
     settings.write_text(
-        "import runpy\n"
-        f"globals().update(runpy.run_path({str(SETTINGS)!r}))\n"
+        # Imported, not run: Pelican's content cache pickles the settings, functions included.
+        f"import sys\nsys.path.insert(0, {str(SETTINGS.parent)!r})\nfrom {SETTINGS.stem} import *  # noqa: F403\n"
         f"PATH = {str(site.root / 'content')!r}\n"
         f"TRANSPARENCY_STATS_PATH = {str(site.root / 'stats')!r}\n"
         f"CACHE_PATH = {str(folder / 'cache')!r}\n"
