@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import functools
 import json
+import shutil
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,10 +64,22 @@ def worker(settings: Path, output: Path) -> None:
     from tools.postprocess import precompress
 
     postprocess = functools.partial(precompress, cache_dir=ROOT / ".cache" / "precompressed")
+    removals: list[threading.Thread] = []
+
+    def discard(previous: Path) -> None:
+        """Remove the previous output after answering: the browser need not wait for 10 000 deletions."""
+        trash = previous.with_name(f"{previous.name}.trash")  # still a `.output.build-*` folder if never removed
+        previous.rename(trash)
+        removals.append(threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True}))
+        removals[-1].start()
+
     for _ in sys.stdin:
+        for removal in removals:
+            removal.join()  # the previous build's leftovers are gone before the next build
+        removals.clear()
         started = time.perf_counter()
         try:
-            sitebuild.build(settings, output, postprocess=postprocess)
+            sitebuild.build(settings, output, postprocess=postprocess, discard=discard)
             problems = []
         except sitebuild.BuildFailed as failure:
             problems = failure.problems

@@ -103,18 +103,21 @@ def exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def replace_dir(new: Path, target: Path) -> None:
-    """Put `new` in place of `target`; readers never see a missing or half-written folder."""
+def replace_dir(new: Path, target: Path, discard=shutil.rmtree) -> None:
+    """Put `new` in place of `target`; readers never see a missing or half-written folder.
+
+    `discard` removes the previous output (a long-lived builder may do it after answering).
+    """
     if not target.exists():
         new.rename(target)
         return
     if exchange(new, target):
-        shutil.rmtree(new)  # `new` now holds the previous output
+        discard(new)  # `new` now holds the previous output
         return
     old = target.with_name(f".{target.name}.old-{os.getpid()}")
     target.rename(old)
     new.rename(target)
-    shutil.rmtree(old)
+    discard(old)
 
 
 def remove_stale_builds(parent: Path, name: str) -> None:
@@ -159,8 +162,13 @@ def run_pelican(settings_file: Path, output_dir: Path, overrides: dict | None = 
     return collector.problems
 
 
-def build(settings_file: Path, output_dir: Path, overrides: dict | None = None, postprocess=None) -> float:
-    """Build into a fresh folder and swap it in; raise BuildFailed and leave output_dir alone on any problem."""
+def build(
+    settings_file: Path, output_dir: Path, overrides: dict | None = None, postprocess=None, discard=shutil.rmtree
+) -> float:
+    """Build into a fresh folder and swap it in; raise BuildFailed and leave output_dir alone on any problem.
+
+    `discard` removes the previous output once the new one is in place.
+    """
     from transparency_stats.errors import StatsError
 
     output_dir = Path(output_dir).resolve()
@@ -178,7 +186,7 @@ def build(settings_file: Path, output_dir: Path, overrides: dict | None = None, 
         if postprocess is not None:
             postprocess(staging)
         staging.chmod(0o755)
-        replace_dir(staging, output_dir)
+        replace_dir(staging, output_dir, discard)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
