@@ -328,10 +328,12 @@ def test(c, k="", x=False, fast=False):
         "metrics": "metrics",
         "snapshots": "snapshots",
         "runs": "runs per figure (median)",
+        "only": "only these sections, comma-separated (builds, figure json, warm, bytes, scripts, browser, images, "
+        "compression, edit loop, lighthouse, cached images)",
     }
 )
-def bench(c, posts=1000, charts=300, charted_posts=150, metrics=40, snapshots=200, runs=3):
-    """Measure the stats plugin's costs against their budgets on a synthetic site."""
+def bench(c, posts=1000, charts=300, charted_posts=150, metrics=40, snapshots=200, runs=3, only=""):
+    """Measure the site's costs against their budgets on a synthetic site, side by side in one run."""
     from tools import bench as benchmark
 
     benchmark.main(
@@ -341,6 +343,7 @@ def bench(c, posts=1000, charts=300, charted_posts=150, metrics=40, snapshots=20
         metrics=int(metrics),
         snapshots=int(snapshots),
         runs=int(runs),
+        only=only,
     )
 
 

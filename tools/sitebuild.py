@@ -99,18 +99,21 @@ def exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def replace_dir(new: Path, target: Path) -> None:
-    """Put `new` in place of `target`; readers never see a missing or half-written folder."""
+def replace_dir(new: Path, target: Path, discard=shutil.rmtree) -> None:
+    """Put `new` in place of `target`; readers never see a missing or half-written folder.
+
+    `discard` removes the previous output (a long-lived builder may do it after answering).
+    """
     if not target.exists():
         new.rename(target)
         return
     if exchange(new, target):
-        shutil.rmtree(new)  # `new` now holds the previous output
+        discard(new)  # `new` now holds the previous output
         return
     old = target.with_name(f".{target.name}.old-{os.getpid()}")
     target.rename(old)
     new.rename(target)
-    shutil.rmtree(old)
+    discard(old)
 
 
 def remove_stale_builds(parent: Path, name: str) -> None:
@@ -221,6 +224,7 @@ def build(
     postprocess=None,
     search: bool = True,
     carry_assets: bool = True,
+    discard=shutil.rmtree,
 ) -> float:
     """Build into a fresh folder and swap it in; raise BuildFailed and leave output_dir alone on any problem.
 
@@ -228,6 +232,7 @@ def build(
     (tools/search_index.py) as the last step of the build, before `postprocess` (precompression).
     With `carry_assets`, the previous output's own hashed theme files stay one build longer
     (`carry_over_assets`), so that pages served just before the swap keep their assets.
+    `discard` removes the previous output once the new one is in place.
     """
     from tools.search_index import SearchIndexFailed, index_site
     from transparency_stats.errors import StatsError
@@ -255,7 +260,7 @@ def build(
             own = own_assets(staging)
             carry_over_assets(output_dir, staging)
         staging.chmod(0o755)
-        replace_dir(staging, output_dir)
+        replace_dir(staging, output_dir, discard)
         if carry_assets:
             asset_record(output_dir).write_text("".join(f"{name}\n" for name in own), encoding="utf-8")
     except BaseException:

@@ -270,6 +270,34 @@ def test_kaleido_draws_the_same_bytes_twice_cold_with_french_dates_and_stable_id
 
 @needs_chromium
 @pytest.mark.browser
+def test_an_image_has_the_same_bytes_whatever_was_drawn_before_it(tmp_path):
+    # plotly.js writes some SVG attributes in an order that depends on the figures drawn before in its
+    # page (seen on legends): a build that draws a few missing images, or on another number of cores,
+    # must still give the bytes of a cold build.
+    figures = [figure for _, figure in site_figures(SITES["demo"])][:12]
+    drawings = [
+        drawing(figure, target=f"c{n}/{width}.svg", ids=f"c{n}-{width}-", width=width)
+        for n, figure in enumerate(figures)
+        for width in (640, 360)
+    ]
+    draw_all(drawings, exporter(), ImageCache(tmp_path / "one"), tmp_path / "forward", progress=False)
+    draw_all(drawings[::-1], exporter(), ImageCache(tmp_path / "two"), tmp_path / "backward", progress=False)
+    for each in drawings[::3]:  # each alone, in a fresh page
+        draw_all([each], exporter(), ImageCache(tmp_path / "three"), tmp_path / "alone", progress=False)
+    differ = [
+        d.target
+        for d in drawings
+        if (tmp_path / "forward" / d.target).read_bytes() != (tmp_path / "backward" / d.target).read_bytes()
+        or (
+            (tmp_path / "alone" / d.target).is_file()
+            and (tmp_path / "alone" / d.target).read_bytes() != (tmp_path / "forward" / d.target).read_bytes()
+        )
+    ]
+    assert not differ
+
+
+@needs_chromium
+@pytest.mark.browser
 def test_a_chart_plotly_js_cannot_draw_fails_with_its_location_and_the_exporters_message(tmp_path):
     broken = tmp_path / "plotly.js"  # a plotly.js that loads, then cannot draw this one figure
     real = (VENDOR / "plotly-basic.min.js").read_text(encoding="utf-8")

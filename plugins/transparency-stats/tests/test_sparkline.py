@@ -125,3 +125,31 @@ def test_the_same_figures_give_the_same_bytes_in_another_process():
         if n[:1].isdigit()
     ]
     assert numbers and all(re.fullmatch(r"\d+(\.\d)?", n) for n in numbers), numbers  # one decimal at most
+
+
+def polyline_points(svg) -> list[tuple[float, float]]:
+    """Return the points of the sparkline's line."""
+    points = parse(svg).find("{http://www.w3.org/2000/svg}polyline")
+    points = points if points is not None else parse(svg).find("polyline")
+    return [tuple(map(float, pair.split(","))) for pair in points.get("points").split()]
+
+
+def test_a_line_draws_at_most_four_points_a_half_pixel_column_keeping_its_extremes():
+    # Ten years of daily totals in 80 px: most figures share a column with others, and no pixel shows them.
+    days = [D(2008, 1, 1) + (D(2008, 1, 2) - D(2008, 1, 1)) * n for n in range(3650)]
+    figures = [observation("m", day, 1000 + (n * 7919) % 5000 + n) for n, day in enumerate(days)]
+    full = [(float(x), float(y)) for x, y in polyline_points(sparkline_svg(figures[:3], "t"))]
+    assert len(full) == 3  # a few figures: every one drawn
+    points = polyline_points(sparkline_svg(figures, "t"))
+    assert len(points) <= 4 * 2 * WIDTH
+    columns: dict[int, list[float]] = {}
+    for n, day in enumerate(days):  # every column keeps the top and the bottom of the figures in it
+        x = MARGIN + (day - days[0]).days / (days[-1] - days[0]).days * (WIDTH - 2 * MARGIN)
+        columns.setdefault(int(x * 2), []).append(figures[n].value.amount)
+    top = max(o.value.amount for o in figures)
+    for column, amounts in columns.items():
+        drawn = [y for x, y in points if column - 0.2 <= x * 2 <= column + 1.2]  # x is written to 0.1
+        for amount in (min(amounts), max(amounts)):
+            y = HEIGHT - MARGIN - amount / top * PLOT
+            assert any(abs(y - d) <= 0.06 for d in drawn), (column, amount)
+    assert points[0][0] == MARGIN and points[-1][0] == WIDTH - MARGIN  # the first and the last figure

@@ -1,17 +1,20 @@
-"""Draw chart images with Plotly's exporter (kaleido) in one Chromium session, cached by everything that draws them.
+"""Draw chart images with Plotly's exporter (kaleido), a Chromium tab per core, cached by everything that draws them.
 
 No Pelican here. A `Drawing` is one image to write: a Plotly figure, its size and format,
 and where its chart was written (for messages). `draw_all` takes every drawing of a
 build, takes what it can from the cache, draws the rest in one Chromium session (with
-the site's own plotly.js and French locale, so images and interactive charts agree),
+the site's own plotly.js and French locale, so images and interactive charts agree; a few
+tabs, one per core, each calling kaleido's own render function figure after figure),
 gives SVG files ids derived from their chart, and writes them all.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import functools
 import hashlib
+import json
 import logging
 import os
 import re
@@ -35,7 +38,7 @@ from . import image_plots
 # and the chart recipe (a variant is made from the prepared chart, with the theme). Their
 # files, found from the module objects when an Exporter is made, are hashed into every key;
 # bump this to draw everything again for another reason.
-DRAWING_VERSION = "3"
+DRAWING_VERSION = "4"  # 4: SVG attributes written in name order
 CODE = (sys.modules[__name__], image_plots, recipe)
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 INSTALL_HINT = (
@@ -47,6 +50,9 @@ RENDER_TIMEOUT_S = 60
 SESSION_TIMEOUT_S, IMAGE_TIMEOUT_S = 60, 5  # the watchdog of a whole session (default_draw)
 SVG_ID = re.compile(r'<defs id="defs-([0-9a-z]+)"')
 # Attributes that hold or point at an id inside plotly.js's SVG (the uid of its figure is in each).
+# A start tag with its attributes (values are quoted; plotly.js escapes < and " inside them).
+START_TAG = re.compile(r'<([A-Za-z][\w:.-]*)((?:\s+[\w:.-]+="[^"]*")+)(\s*/?)>')
+ATTRIBUTE = re.compile(r'\s+([\w:.-]+)="([^"]*)"')
 ID_ATTRIBUTE = re.compile(r'(\s(?:id|href|xlink:href|clip-path|mask|filter|fill|style)=")([^"]*)(")')
 QUIET_LOGGERS = ("kaleido", "choreographer", "logistro", "asyncio")
 
@@ -196,6 +202,21 @@ def stable_ids(svg: str, token: str) -> str:
     return ID_ATTRIBUTE.sub(rewrite, svg)
 
 
+def sorted_attributes(svg: str) -> str:
+    """Write every element's attributes in name order.
+
+    plotly.js sets some attributes in an order that depends on the figures drawn before in its
+    page (a legend's box: its size before or after its style), so the same figure could give other
+    bytes in a build that draws only a few images, or on a machine with another number of cores.
+    """
+
+    def sort(tag: re.Match) -> str:
+        attributes = "".join(f' {name}="{value}"' for name, value in sorted(ATTRIBUTE.findall(tag.group(2))))
+        return f"<{tag.group(1)}{attributes}{tag.group(3)}>"
+
+    return START_TAG.sub(sort, svg)
+
+
 def with_style(svg: str, style: str) -> str:
     """Put a <style> element first inside the SVG's root element."""
     if not style:
@@ -205,10 +226,10 @@ def with_style(svg: str, style: str) -> str:
 
 
 def finish(drawing: Drawing, data: bytes) -> bytes:
-    """Return the exporter's bytes ready to publish: SVGs get stable ids and their dark-mode style."""
+    """Return the exporter's bytes ready to publish: SVGs get sorted attributes, stable ids, their dark style."""
     if drawing.format != "svg":
         return data
-    svg = stable_ids(data.decode("utf-8"), drawing.id_token)
+    svg = stable_ids(sorted_attributes(data.decode("utf-8")), drawing.id_token)
     return with_style(svg, drawing.dark_style).encode("utf-8")
 
 
@@ -265,29 +286,89 @@ async def draw_in_session(
         return await draw_with_page(exporter, page, drawings, progress)
 
 
+# kaleido's own render function (kaleido_scopes.plotly, the code behind `calc_fig`), called directly with the
+# figure already as JSON: `calc_fig` cost three times plotly.js's own toImage here, in Python (its
+# encoder, bookkeeping and a log line per DevTools event), not in Chromium. One figure per call, and
+# one tab per core taking the next figure.
+RENDER = """(spec) => kaleido_scopes.plotly(JSON.parse(spec)).then(
+  (done) => JSON.stringify(done.code === 0 ? [0, done.result] : [done.code, done.message || ""]))"""
+MAX_TABS = 4
+
+
+def tab_count(drawings: int, cores: int | None = None) -> int:
+    """Return how many tabs draw at once: one per core (a tab's renderer is a process), at most MAX_TABS."""
+    cores = cores or os.cpu_count() or 1
+    return max(1, min(cores, MAX_TABS, drawings))
+
+
+def spec_json(drawing: Drawing) -> str:
+    """Return a drawing's figure, size and format as kaleido's render function reads them, as JSON."""
+    spec = {"format": drawing.format, "width": drawing.width, "height": drawing.height, "scale": 1}
+    spec["data"] = drawing.make()
+    try:
+        return json.dumps(spec, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError):  # dates, NaN, numpy: Plotly's own encoder, as kaleido's calc_fig uses
+        from plotly.utils import PlotlyJSONEncoder
+
+        return json.dumps(spec, cls=PlotlyJSONEncoder)
+
+
+def decode(drawing: Drawing, response: dict) -> bytes | BaseException:
+    """Return the image's bytes, or the error kaleido's render function or Chromium gave for it."""
+    from kaleido.errors import JavascriptError, KaleidoError
+
+    if "error" in response:
+        return RuntimeError(str(response["error"]))
+    result = response.get("result", {})
+    if "exceptionDetails" in result:
+        return JavascriptError(result)
+    code, data = json.loads(result["result"]["value"])
+    if code:
+        return KaleidoError(code, data)
+    return data.encode("utf-8") if drawing.format == "svg" else base64.b64decode(data)
+
+
 async def draw_with_page(exporter: Exporter, page, drawings: list[Drawing], progress: Progress) -> list:
-    """Draw every drawing with kaleido's `page` in one Chromium session."""
+    """Draw every drawing with kaleido's `page` in one Chromium session: one tab per core, taking the next figure."""
     import kaleido
 
-    tabs = 2 if len(drawings) > 16 else 1  # a second tab pays off past a few images on two cores
     try:
-        session = kaleido.Kaleido(n=tabs, page_generator=page, timeout=RENDER_TIMEOUT_S, path=exporter.browser)
+        session = kaleido.Kaleido(
+            n=tab_count(len(drawings)), page_generator=page, timeout=RENDER_TIMEOUT_S, path=exporter.browser
+        )
         await session.open()
     except Exception as error:  # noqa: BLE001 (whatever stops Chromium from starting is reported as one line)
         raise BrowserFailed(exporter_message(error)) from None
 
-    async def draw(drawing: Drawing) -> bytes | BaseException:
-        try:
-            return await session.calc_fig(
-                drawing.make(), opts={"format": drawing.format, "width": drawing.width, "height": drawing.height}
-            )
-        except Exception as error:  # noqa: BLE001 (reported with the chart's file and line)
-            return error
-        finally:
+    results: list = [None] * len(drawings)
+    todo = list(reversed(range(len(drawings))))  # popped from the end: drawn in order
+
+    async def work(tab) -> None:
+        while todo:
+            index = todo.pop()
+            drawing = drawings[index]
+            try:
+                params = {
+                    "functionDeclaration": RENDER,
+                    "arguments": [{"value": spec_json(drawing)}],
+                    "executionContextId": tab._current_js_id,  # noqa: SLF001 (the page's context, as calc_fig uses)
+                    "awaitPromise": True,
+                    "returnByValue": True,
+                }
+                response = await asyncio.wait_for(
+                    tab.tab.send_command("Runtime.callFunctionOn", params=params), RENDER_TIMEOUT_S
+                )
+                results[index] = decode(drawing, response)
+            except Exception as error:  # noqa: BLE001 (reported with the chart's file and line)
+                results[index] = error
             progress.advance()
 
     try:
-        return list(await asyncio.gather(*(draw(d) for d in drawings)))
+        tabs = []
+        while not session.tabs_ready.empty():
+            tabs.append(session.tabs_ready.get_nowait())
+        await asyncio.gather(*(work(tab) for tab in tabs))
+        return results
     finally:
         await session.close()
 
@@ -408,7 +489,7 @@ def default_draw(exporter: Exporter, drawings: list[Drawing], progress: Progress
     """Draw with kaleido in one Chromium session, from a thread of its own; once more in a fresh one if it hangs.
 
     A session of Debian's Chromium has been seen to stop answering (rarely, under load): the
-    watchdog allows a generous 60 s plus 5 s an image (they take about 0.25 s), then retries.
+    watchdog allows a generous 60 s plus 5 s an image (they take about 0.05 s), then retries.
     """
     timeout = SESSION_TIMEOUT_S + IMAGE_TIMEOUT_S * len(drawings)
     for attempt in (1, 2):

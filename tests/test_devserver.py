@@ -1,0 +1,105 @@
+"""`invoke livereload`'s long-lived builder: after every edit of a scripted session, the site equals a clean build."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from site_helpers import copy_project
+from tools.devserver import Builder
+
+SOURCES = ("content", "stats", "theme", "plugins", "tools", "pelicanconf.py", "publishconf.py")
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Return every file of a build by its path, with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def clean_build(project: Path, folder: Path) -> dict[str, bytes]:
+    """Copy the project's sources as they are now into `folder` and build them there with every cache empty."""
+    for name in SOURCES:
+        source = project / name
+        if source.is_dir():
+            shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, folder / name)
+    done = subprocess.run(
+        [sys.executable, "-m", "tools.sitebuild", "pelicanconf.py", "output"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    return tree(folder / "output")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace `old` (which must be there) with `new`, and move the file's time on as a save does."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    later = time.time() + 1
+    os.utime(path, (later, later))
+
+
+@pytest.mark.slow
+def test_every_save_of_an_edit_session_gives_the_site_a_clean_build_gives(tmp_path):
+    project = copy_project(tmp_path / "project")
+    posts, snapshots = project / "content" / "posts", project / "stats" / "snapshots"
+    post = posts / "2016-02-10-une-plateforme-pour-agir.md"
+    new_post = posts / "2017-02-01-un-nouveau-billet.md"
+    snapshot = snapshots / "2016-11-30-youtube.yaml"
+
+    def write_new_post():
+        new_post.write_text(
+            "Title: Un nouveau billet\nDate: 2017-02-01 10:00\nCategory: Campagne\nTags: bilan\n\n"
+            "Un billet écrit pendant que le site est servi.\n",
+            encoding="utf-8",
+        )
+
+    steps = [
+        ("a post's text", lambda: edit(post, "\n\n", "\n\nUne phrase ajoutée pendant la session.\n\n")),
+        ("a post's title", lambda: edit(post, "Title: Une plateforme pour agir", "Title: Une plateforme pour tous")),
+        ("a post's tags", lambda: edit(post, "Tags: plateforme, militantisme", "Tags: plateforme, session")),
+        ("a new post", write_new_post),
+        ("a deleted post", new_post.unlink),
+        ("a snapshot", lambda: edit(snapshot, "80000", "80777")),
+        ("a template", lambda: edit(project / "theme" / "templates" / "base.html", "</body>", "<!-- v2 --></body>")),
+    ]
+    builder = Builder(project / "pelicanconf.py", project / "output", cwd=project)
+    try:
+        assert builder.build().problems == []
+        for number, (what, change) in enumerate(steps):
+            change()
+            assert builder.build().problems == [], what
+            served = tree(project / "output")
+            clean = clean_build(project, tmp_path / f"clean-{number}")
+            assert served.keys() == clean.keys(), (what, served.keys() ^ clean.keys())
+            differ = [path for path in served if served[path] != clean[path]]
+            assert not differ, (what, differ[:10])
+        good = tree(project / "output")
+
+        # A broken snapshot: the build fails with its one-line problem, the site stays the last good one.
+        edit(snapshot, "80777", "quatre-vingt mille")
+        failed = builder.build()
+        assert failed.problems and all("\n" not in p for p in failed.problems)
+        assert any("2016-11-30-youtube.yaml" in p for p in failed.problems), failed.problems
+        assert tree(project / "output") == good
+        assert "Build failed" in failed.script() and "2016-11-30-youtube.yaml" in failed.script()
+
+        # The next good save recovers.
+        edit(snapshot, "quatre-vingt mille", "80777")
+        recovered = builder.build()
+        assert recovered.problems == [] and tree(project / "output") == good
+        assert "var problems = [];" in recovered.script()
+        assert builder.builds == len(steps) + 3
+    finally:
+        builder.stop()
