@@ -2,7 +2,8 @@
 
 Keys: `metrics` (required: one id or a list of ids), `title`, `type`
 (line | area | bar | latest; default line for totals, bar for periods), `from`
-and `to` (YYYY-MM-DD), `scale` (linear | log), `caption`.
+and `to` (YYYY-MM-DD; `to: latest` follows the newest figures in a dated post),
+`scale` (linear | log), `caption`.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ def parse_chart_block(text: str, path: str, line: int, stats: StatsData) -> Char
     )
     kind = common_kind(metrics, root.get("metrics"), path, stats)
     start = optional(root, "from", path, lambda node, path: parse_day(node, path, "from"))
-    end = optional(root, "to", path, lambda node, path: parse_day(node, path, "to"))
+    follows_latest = is_latest(root.get("to"))
+    end = None if follows_latest else optional(root, "to", path, lambda node, path: parse_day(node, path, "to"))
     if start and end and start > end:
         raise fail(
             path, root.get("from"), f"from ({start.isoformat()}) is after to ({end.isoformat()})", "swap the two dates"
@@ -64,7 +66,13 @@ def parse_chart_block(text: str, path: str, line: int, stats: StatsData) -> Char
         caption=optional_text(root, "caption", path),
         path=path,
         line=line,
+        follows_latest=follows_latest,
     )
+
+
+def is_latest(entry: YEntry | None) -> bool:
+    """Tell whether `to:` says `latest`: the chart follows the newest figures, even in a dated post."""
+    return entry is not None and isinstance(entry.value, YScalar) and entry.value.text.strip() == "latest"
 
 
 def parse_metric_ids(entry: YEntry, path: str, stats: StatsData) -> list[tuple[str, YScalar]]:

@@ -10,6 +10,7 @@ from pelican.utils import truncate_html_words
 
 from transparency_stats.charts import fill as charts
 from transparency_stats.charts.blocks import ChartExtension
+from transparency_stats.charts.figure_syntax import FigureExtension
 from transparency_stats.charts.placeholders import has_placeholders, strip_placeholders
 from transparency_stats.errors import StatsError
 from transparency_stats.media.shown import Page
@@ -20,6 +21,7 @@ from transparency_stats.stats.files import display_path
 from transparency_stats.timings import TIMINGS_KEY, PhaseTimings, timings_of
 
 from . import media as media_glue
+from .figures import document_date, fill_content_figures, updated
 from .generators import TransparencyPageGenerator
 from .state import BuildState, build_state
 
@@ -35,8 +37,10 @@ def initialize(pelican):
     if setting(settings, "TRANSPARENCY_STATS_TIMINGS_FILE"):
         settings[TIMINGS_KEY] = PhaseTimings()
     markdown = settings.setdefault("MARKDOWN", {})
-    extensions = [ext for ext in markdown.setdefault("extensions", []) if not isinstance(ext, ChartExtension)]
-    extensions.append(ChartExtension(timings=timings_of(settings)))
+    extensions = [
+        e for e in markdown.setdefault("extensions", []) if not isinstance(e, ChartExtension | FigureExtension)
+    ]
+    extensions += [ChartExtension(timings=timings_of(settings)), FigureExtension()]
     markdown["extensions"] = extensions
 
 
@@ -49,6 +53,7 @@ def fill_content_charts(content, state: BuildState, kind: str) -> None:
     """
     source = getattr(content, "_transparency_source", None)
     if source is None:
+        content._transparency_stats = fill_content_figures(content, state.stats, is_post=kind == "graphique")
         source = content._transparency_source = content._content
     content.has_charts = has_placeholders(source)
     content.chart_description = None
@@ -75,10 +80,11 @@ def fill_content_charts(content, state: BuildState, kind: str) -> None:
         )
         return state.charts.add(chart_id, selection, page, csv_url)
 
+    followed_latest = []
     try:
         content._content = charts.fill_placeholders(
             source,
-            state.stats,
+            content._transparency_stats,
             # relative to the project (the folder above PATH), as the loader names stats files
             source_path=display_path(content.source_path, os.path.dirname(os.path.abspath(settings["PATH"]))),
             chart_prefix=f"{kind}-{content.slug}",
@@ -86,11 +92,16 @@ def fill_content_charts(content, state: BuildState, kind: str) -> None:
             metric_urls=metric_page_urls(state.stats, page_url(settings)),
             descriptions=descriptions,
             shown=shown,
+            latest_stats=state.stats,
+            dated=document_date(content) if kind == "graphique" else None,
+            followed_latest=followed_latest,
         )
     except StatsError as error:
         for problem in error.errors:
             logger.error("%s", problem)
         return
+    if followed_latest:
+        updated(content, state.stats)
     if descriptions and not own_summary:
         content.chart_description = descriptions[0]
 

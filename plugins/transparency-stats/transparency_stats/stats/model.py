@@ -118,3 +118,4 @@ class ChartSpec:
     caption: str | None = None
     path: str = ""  # the post's file, for messages
     line: int = 1  # line of the opening fence in the post
+    follows_latest: bool = False  # `to: latest`: the newest figures, even in a dated post

@@ -1,0 +1,100 @@
+"""Pelican glue for figures in the text: a post reads the stats of its date, its body and summary get their figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+
+from pelican.utils import truncate_html_words
+
+from transparency_stats.charts.figure_syntax import has_figures
+from transparency_stats.charts.text_figures import FigureFill, fill_figures
+from transparency_stats.errors import Problems
+from transparency_stats.french import format_date_long
+from transparency_stats.pages.views import correction_anchor, metric_page_urls
+from transparency_stats.settings import page_url
+from transparency_stats.stats.dated import as_of, last_update
+from transparency_stats.stats.files import display_path
+from transparency_stats.stats.model import StatsData
+
+logger = logging.getLogger(__name__)
+
+
+def document_date(content) -> dt.date | None:
+    """Return the day a post's figures are read on: its `Modified:` date, else its `Date`."""
+    when = getattr(content, "modified", None) or getattr(content, "date", None)
+    return when.date() if isinstance(when, dt.datetime) else when
+
+
+def summary_place(source_path: str):
+    """Return how a figure's position in the `Summary:` header maps to the file's line and column."""
+    try:
+        with open(source_path, encoding="utf-8") as file:
+            lines = file.read().splitlines()
+    except OSError:
+        lines = []
+    header = next((n for n, line in enumerate(lines, start=1) if line.lower().startswith("summary:")), 1)
+    offset = len(lines[header - 1]) - len(lines[header - 1][len("summary:") :].lstrip()) if lines else 0
+
+    def place(line: int, column: int) -> tuple[int, int]:
+        return header + line - 1, column + (offset if line == 1 else 0)
+
+    return place
+
+
+def fill_content_figures(content, stats: StatsData | None, is_post: bool) -> StatsData | None:
+    """Fill a post's or page's figures in its body and summary; return the stats its charts read.
+
+    A post reads the stats known on its date (`as_of`); a page, the newest. Sets
+    `figures_updated` (« chiffres mis à jour le … », when a figure or chart follows the newest
+    figures, set again by the charts) and `plain_summary` (the summary with figures as plain
+    words, for `description` meta). Problems are logged, one line each.
+    """
+    content.figures_updated = None
+    content.plain_summary = None
+    if stats is None:
+        return None
+    day = document_date(content) if is_post else None
+    dated = as_of(stats, day) if day is not None else stats
+    own_summary = "summary" in content.metadata
+    summary = content.metadata.get("summary") if own_summary else None
+    if not has_figures(content._content) and not has_figures(summary):
+        return dated
+    settings = content.settings
+    base = page_url(settings)
+    fill = FigureFill(
+        stats=dated,
+        latest=stats,
+        dated=day,
+        metric_urls=metric_page_urls(stats, base),
+        correction_url=lambda correction: f"{base}/#{correction_anchor(correction)}",
+    )
+    path = display_path(content.source_path, os.path.dirname(os.path.abspath(settings["PATH"])))
+    problems = Problems()
+    body = content._content
+    with problems.collect():
+        content._content = fill_figures(body, fill, path)
+    if own_summary and has_figures(summary):
+        place = summary_place(content.source_path)
+        with problems.collect():
+            content.metadata["summary"] = content._summary = fill_figures(summary, fill, path, place)
+            content.plain_summary = fill_figures(summary, fill, path, place, plain=True)
+    elif not own_summary:
+        with problems.collect():
+            plain = fill_figures(body, fill, path, plain=True)
+            content.plain_summary = truncate_html_words(
+                plain, settings["SUMMARY_MAX_LENGTH"], settings["SUMMARY_END_SUFFIX"]
+            )
+    for problem in problems.errors:
+        logger.error("%s", problem)
+    if fill.followed_latest:
+        updated(content, stats)
+    return dated
+
+
+def updated(content, stats: StatsData) -> None:
+    """Say on the page that some of its figures follow the newest data: « chiffres mis à jour le … »."""
+    day = last_update(stats)
+    if day is not None:
+        content.figures_updated = format_date_long(day)
