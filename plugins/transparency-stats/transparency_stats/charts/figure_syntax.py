@@ -3,7 +3,7 @@
 Like chart blocks, a figure is not rendered here: Pelican caches what readers return, so a
 figure baked in at read time would go stale when a snapshot (or a correction) arrives. An
 inline pattern, which Markdown never runs inside code spans or code blocks, swaps each
-`{{ … }}` for a stashed HTML comment carrying its text and position; `text_figures` fills
+`{{ … }}` for a stashed empty element carrying its text and position; `text_figures` fills
 it against the stats of the current build. A preprocessor notes where each `{{` stands in
 the file (before the header is stripped and chart blocks are swapped), so that a problem
 is reported at its line and column.
@@ -21,8 +21,10 @@ from markdown.preprocessors import Preprocessor
 
 from .blocks import FENCE, closes
 
-FIGURE_OPEN = "<!--transparency-figure "
-FIGURE_CLOSE = "-->"
+# An empty element of our own, not a comment: Markdown takes a paragraph holding only a
+# comment for a block and drops its <p>; an unknown inline element keeps it.
+FIGURE_OPEN = '<ts-figure hidden data-figure="'
+FIGURE_CLOSE = '"></ts-figure>'
 # `{{ … }}` on one line; `\{{` stays literal (Markdown's backslash escape of `{`).
 FIGURE = r"\{\{([^\n{}]*)\}\}"
 UNCLOSED = r"\{\{"
@@ -38,7 +40,7 @@ POSITIONS = "_transparency_figure_positions"
 
 
 def encode_figure(payload: dict) -> str:
-    """Return an HTML comment carrying a figure's text and position."""
+    """Return an empty element carrying a figure's text and position."""
     data = json.dumps(payload, ensure_ascii=True, sort_keys=True).encode()
     return FIGURE_OPEN + base64.b64encode(data).decode() + FIGURE_CLOSE
 
@@ -94,11 +96,11 @@ class FigurePositions(Preprocessor):
 
 
 def position_of(md, written: str) -> tuple[int | None, int | None]:
-    """Return the line and column of the next figure written as `written`, in reading order."""
+    """Return the line and column of the first figure not yet placed that is written as `written`."""
     positions = getattr(md, POSITIONS, [])
     for index, (text, line, column) in enumerate(positions):
         if text == written:
-            del positions[: index + 1]
+            del positions[index]
             return line, column
     return None, None
 
