@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+from pathlib import Path
 
 from pelican.utils import truncate_html_words
 
+from transparency_stats.authoring.report import summary_place
 from transparency_stats.charts.figure_syntax import has_figures
 from transparency_stats.charts.text_figures import FigureFill, fill_figures
 from transparency_stats.errors import Problems
@@ -25,22 +27,6 @@ def document_date(content) -> dt.date | None:
     """Return the day a post's figures are read on: its `Modified:` date, else its `Date`."""
     when = getattr(content, "modified", None) or getattr(content, "date", None)
     return when.date() if isinstance(when, dt.datetime) else when
-
-
-def summary_place(source_path: str):
-    """Return how a figure's position in the `Summary:` header maps to the file's line and column."""
-    try:
-        with open(source_path, encoding="utf-8") as file:
-            lines = file.read().splitlines()
-    except OSError:
-        lines = []
-    header = next((n for n, line in enumerate(lines, start=1) if line.lower().startswith("summary:")), 1)
-    offset = len(lines[header - 1]) - len(lines[header - 1][len("summary:") :].lstrip()) if lines else 0
-
-    def place(line: int, column: int) -> tuple[int, int]:
-        return header + line - 1, column + (offset if line == 1 else 0)
-
-    return place
 
 
 def fill_content_figures(content, stats: StatsData | None, is_post: bool) -> StatsData | None:
@@ -76,7 +62,7 @@ def fill_content_figures(content, stats: StatsData | None, is_post: bool) -> Sta
     with problems.collect():
         content._content = fill_figures(body, fill, path)
     if own_summary and has_figures(summary):
-        place = summary_place(content.source_path)
+        place = summary_place(Path(content.source_path))
         with problems.collect():
             content.metadata["summary"] = content._summary = fill_figures(summary, fill, path, place)
             content.plain_summary = fill_figures(summary, fill, path, place, plain=True)
