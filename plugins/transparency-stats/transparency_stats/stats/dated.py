@@ -40,6 +40,7 @@ def as_of(stats: StatsData, day: dt.date) -> StatsData:
         observations=observations,
         fingerprint=f"{stats.fingerprint}@{day.isoformat()}",
         corrections=tuple(c for c in stats.corrections if known(c.new)),
+        events=stats.events,
     )
 
 

@@ -22,6 +22,7 @@ from transparency_stats.errors import Problems, StatsError
 from transparency_stats.french import is_whole_month
 
 from .catalogue import parse_catalogue
+from .events import parse_events
 from .files import display_path, fingerprint, read_file, real_folder, snapshot_names
 from .model import Correction, Metric, Observation, StatsData, Value
 from .snapshots import CorrectionRequest, ParsedSnapshot, parse_snapshot
@@ -57,6 +58,13 @@ def load_stats(stats_dir: str | Path, display_root: str | Path | None = None) ->
             if snapshot is not None:
                 parsed.append(snapshot)
 
+    events = {}
+    if (stats_dir / "events.yaml").exists() or (stats_dir / "events.yaml").is_symlink():
+        events_path = display_path(stats_dir / "events.yaml", display_root)
+        with problems.collect():
+            files[events_path] = read_file(stats_dir / "events.yaml", root, events_path, "file not found", "")
+            events = parse_events(files[events_path], events_path, problems)
+
     parsed.sort(key=lambda item: (item.snapshot.date, item.snapshot.filename))
     observations, corrections = merge_figures(parsed, catalogue, problems)
     check_falls(observations, catalogue, parsed, problems)
@@ -67,6 +75,7 @@ def load_stats(stats_dir: str | Path, display_root: str | Path | None = None) ->
         observations=observations,
         fingerprint=fingerprint(files),
         corrections=tuple(corrections),
+        events=events,
     )
 
 
