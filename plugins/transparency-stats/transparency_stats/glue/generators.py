@@ -10,6 +10,7 @@ from pelican.generators import Generator
 
 from transparency_stats.french import format_date
 from transparency_stats.pages.downloads import data_files
+from transparency_stats.pages.events import event_views
 from transparency_stats.pages.feed import snapshot_feed
 from transparency_stats.pages.views import correction_views, platform_groups, snapshot_anchor
 from transparency_stats.settings import page_dir, page_url, setting
@@ -67,6 +68,7 @@ class TransparencyPageGenerator(Generator):
             groups=groups,
             share_card=data_page_card(state.charts, groups),
             corrections=correction_views(stats),
+            events=event_views(stats),
             snapshots=stats.snapshots[::-1],
             snapshot_anchor=snapshot_anchor,
             **shared,
