@@ -9,6 +9,7 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from transparency_stats.french import format_date
+from transparency_stats.pages.citations import metric_citation
 from transparency_stats.pages.downloads import data_files
 from transparency_stats.pages.events import event_views
 from transparency_stats.pages.feed import snapshot_feed
@@ -58,6 +59,7 @@ class TransparencyPageGenerator(Generator):
             "downloads_url": f"{base_url}/donnees",
             "feed_url": f"{self.settings.get('SITEURL', '')}/{feed_name}",
             "format_date": format_date,
+            "cite": lambda metric_id, url: metric_citation(stats, metric_id, url, self.settings["SITENAME"]),
         }
         writer.write_file(
             f"{folder}/index.html",

@@ -13,6 +13,7 @@ from transparency_stats.media.feed import charts_html, feed_html
 from transparency_stats.media.image_plots import plotly_setup
 from transparency_stats.media.images import NO_BROWSER, BrowserFailed, Exporter, ImageCache, draw_all, find_browser
 from transparency_stats.media.shown import BROWSER_KEY, registry_from_settings
+from transparency_stats.pages.citations import chart_citation
 from transparency_stats.settings import page_url, setting
 
 from .state import STATE_KEY, build_state
@@ -115,6 +116,7 @@ class ChartMediaGenerator(Generator):
                     self.context,
                     relative_urls=self.settings.get("RELATIVE_URLS", False),
                     chart=chart,
+                    citation=chart_citation(chart, self.settings["SITENAME"]),
                     chart_html=render_chart(chart.selection, chart.chart_id, chart.csv_url, media=chart.media),
                     data_url=f"{page_url(self.settings)}/",
                     has_charts=True,
