@@ -217,3 +217,30 @@ def test_labels_and_sources_are_escaped():
     html = fill("{{ x }}", stats=stats, dated=None)
     assert "<script>" not in html and "<b>" not in html
     assert "&lt;script&gt;" in html and "&lt;b&gt;s&lt;/b&gt;" in html
+
+
+def test_a_dated_posts_chart_ends_on_its_date_unless_it_follows_the_latest_figures():
+    from transparency_stats.charts import fill as charts
+    from transparency_stats.charts.placeholders import encode_placeholder
+
+    stats = demo_stats()
+    known = as_of(stats, POST_DATE)
+
+    def chart(text: str, followed: list) -> str:
+        html = encode_placeholder({"index": 0, "line": 3, "text": text})
+        return charts.fill_placeholders(
+            html, known, POST, "c", "/d", latest_stats=stats, dated=POST_DATE, followed_latest=followed
+        )
+
+    followed: list[str] = []
+    dated = chart("metrics: fb_fans\nto: 2017-12-31", followed)
+    assert "145\u202f000" in dated and "300\u202f000" not in dated and followed == []
+    latest = chart("metrics: fb_fans\nto: latest", followed)
+    assert "300\u202f000" in latest and followed == ["c-1"]
+    with pytest.raises(StatsError) as caught:
+        chart("metrics: fb_fans\nfrom: 2017-01-10", [])
+    assert str(caught.value) == (
+        f"{POST}:5:1: no figures for 'fb_fans' from 2017-01-10 on — 'fb_fans' has figures from 2016-09-01 to"
+        " 2016-12-23: widen from/to; this post is dated 2017-01-05 and shows the figures known then,"
+        " or write to: latest"
+    )

@@ -76,7 +76,12 @@ def dated_spec(piece: dict, source_path: str, stats: StatsData, latest: StatsDat
     spec = chartspec.parse_chart_block(piece["text"], source_path, piece["line"], latest)
     if spec.follows_latest:
         return spec, latest
-    spec = chartspec.parse_chart_block(piece["text"], source_path, piece["line"], stats)
+    try:
+        spec = chartspec.parse_chart_block(piece["text"], source_path, piece["line"], stats)
+    except StatsError as error:  # fine with the newest figures: the post's date is what is missing
+        when = f"this post is dated {dated.isoformat()} and shows the figures known then" if dated else ""
+        hint = f"{error.hint}; {when}, or write to: latest" if when else error.hint
+        raise StatsError(error.path, error.line, error.column, error.message, hint) from None
     if dated is not None and spec.end is not None and spec.end > dated:
         spec = dataclasses.replace(spec, end=dated)  # a dated post's window ends on its date at the latest
     return spec, stats
