@@ -128,3 +128,61 @@ def test_broken_figures_fail_the_build_all_at_once_one_line_each_and_stats_check
     assert check.returncode == 1
     for where, what in expected:
         assert f"content/posts/zz-figures.md:{where} {what}" in check.stdout + check.stderr
+
+
+def test_figures_and_charts_that_follow_the_latest_data_say_when_it_was_updated(built_project):
+    post = built_project / "content" / "posts" / "zz-latest.md"
+    post.write_text(
+        "Title: Suivi\nDate: 2016-12-01\nCategory: Essais\nSummary: Suivi.\n\n"
+        "Sur Twitter, {{ twitter.followers @ latest }} abonnés ;"
+        " fin novembre, {{ youtube.subscribers }} sur YouTube.\n\n"
+        "```chart\nmetrics: youtube.subscribers\nto: latest\n```\n",
+        encoding="utf-8",
+    )
+    try:
+        build(built_project)
+        page = soup(built_project / "output" / "2016" / "12" / "zz-latest" / "index.html")
+    finally:
+        post.unlink()
+        build(built_project)
+    words = [span.get_text() for span in page.select(".post-content .ts-figure__words")]
+    assert words == ["au moins 900\u202f000", "80\u202f000"]  # @ latest, then the latest known on 1 December
+    assert page.select_one(".ts-figures-updated").get_text() == "Chiffres mis à jour le 5 janvier 2017."
+    assert "au moins 145\u202f000" in page.select_one(".ts-chart__description").get_text()
+
+
+def test_events_are_on_the_interactive_chart_its_images_and_under_it(built_project):
+    page = soup(built_project / "output" / PAGE)
+    (chart,) = [c for c in page.select(".ts-chart") if c.select_one(".ts-chart__events")]
+    figure = chart.select_one("script[type='application/json']").get_text()
+    assert '"text":"1"' in figure and '"text":"2"' in figure and '"x0":"2016-10-08"' in figure
+    items = [li.get_text(" ", strip=True) for li in chart.select(".ts-chart__events li")]
+    assert items[0].startswith("8\u00a0oct. 2016 — 1er\u00a0épisode de la «\u00a0Revue de la semaine\u00a0»")
+    assert chart.select_one(".ts-chart__events a")["href"] == "https://youtu.be/ynfJBfJKzFw"
+    folder = built_project / "output" / "transparence" / "graphique" / chart["id"]
+    for image in ("graphique.svg", "graphique-etroit.svg"):
+        svg = (folder / image).read_text(encoding="utf-8")
+        assert svg.count('class="annotation-text"') == 2, image
+        assert ">1</text>" in svg and ">2</text>" in svg, image
+    data_page = soup(built_project / "output" / "transparence" / "index.html")
+    assert data_page.select_one("#repere-revue-1 a")["href"] == "https://youtu.be/ynfJBfJKzFw"
+    assert (
+        (built_project / "output" / "transparence" / "donnees" / "reperes.csv")
+        .read_text()
+        .startswith("id,label,start,end,url,description\nrevue-1,")
+    )
+
+
+def test_citations_name_the_source_and_an_absolute_permalink_in_the_publish_build(publish_site):
+    metric = soup(publish_site / "transparence" / "youtube.subscribers" / "index.html")
+    text = metric.select_one(".ts-cite__text").get_text()
+    assert text.startswith("L'Avenir en commun — le blog de campagne, «\u00a0Abonnés YouTube\u00a0», chiffres au 23")
+    assert text.endswith(", https://blog.example-campagne.fr/transparence/youtube.subscribers/")
+    assert (
+        "url = {https://blog.example-campagne.fr/transparence/youtube.subscribers/}"
+        in metric.select_one(".ts-cite__bibtex").get_text()
+    )
+    embed = soup(publish_site / "transparence" / "graphique" / "graphique-reseaux-et-mouvements-2" / "index.html")
+    assert "https://blog.example-campagne.fr/2017/01/reseaux-et-mouvements/#graphique-reseaux-et-mouvements-2" in (
+        embed.select_one(".ts-cite__text").get_text()
+    )
