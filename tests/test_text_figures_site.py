@@ -25,7 +25,7 @@ def built_project(new_project) -> Path:
 def figures(project: Path) -> list[tuple[str, str]]:
     """Return every figure of the demo post's text: its words and its link."""
     page = soup(project / "output" / PAGE)
-    return [(a.select_one(".ts-figure__words").get_text(), a["href"]) for a in page.select(".post-content a.ts-figure")]
+    return [(a.get_text(), a["href"]) for a in page.select(".post-content a.ts-figure")]
 
 
 def chart_data(project: Path) -> list[str]:
@@ -41,7 +41,9 @@ def test_the_demo_post_takes_its_figures_from_the_data_as_links_to_their_pages(b
     assert ("au moins 7\u00a0fois plus", "/transparence/youtube.subscribers/") in found
     assert ("environ 60\u00a0millions", "/transparence/facebook.reach/") in found
     page = soup(built_project / "output" / PAGE)
-    source = page.select_one(".post-content a.ts-figure .ts-figure__source").get_text()
+    first = page.select_one(".post-content a.ts-figure")
+    source = first["title"]
+    assert first["aria-label"] == source and source.startswith(first.get_text() + " (")
     assert "5\u00a0janv. 2017" in source and "source\u00a0: «\u00a0Réseaux et mouvements\u00a0»" in source
     description = page.select_one('meta[name="description"]')["content"]
     assert description.startswith("Soutiens (au moins 180 000), abonnés, vues")  # striptags makes spaces plain
@@ -145,7 +147,7 @@ def test_figures_and_charts_that_follow_the_latest_data_say_when_it_was_updated(
     finally:
         post.unlink()
         build(built_project)
-    words = [span.get_text() for span in page.select(".post-content .ts-figure__words")]
+    words = [a.get_text() for a in page.select(".post-content a.ts-figure")]
     assert words == ["au moins 900\u202f000", "80\u202f000"]  # @ latest, then the latest known on 1 December
     assert page.select_one(".ts-figures-updated").get_text() == "Chiffres mis à jour le 5 janvier 2017."
     assert "au moins 145\u202f000" in page.select_one(".ts-chart__description").get_text()
@@ -186,3 +188,25 @@ def test_citations_name_the_source_and_an_absolute_permalink_in_the_publish_buil
     assert "https://blog.example-campagne.fr/2017/01/reseaux-et-mouvements/#graphique-reseaux-et-mouvements-2" in (
         embed.select_one(".ts-cite__text").get_text()
     )
+
+
+def test_feeds_carry_each_figure_as_its_words_with_the_same_link(publish_site):
+    import xml.etree.ElementTree as ET
+
+    from bs4 import BeautifulSoup
+
+    atom_ns = "{http://www.w3.org/2005/Atom}"
+    atom = ET.parse(publish_site / "flux" / "tous.atom.xml").getroot()
+    (entry,) = [
+        e for e in atom.iter(f"{atom_ns}entry") if "reseaux-et-mouvements" in e.find(f"{atom_ns}link").get("href")
+    ]
+    content = BeautifulSoup(entry.findtext(f"{atom_ns}content"), "html.parser")
+    links = content.select("a.ts-figure")
+    assert len(links) >= 40
+    first = links[0]
+    assert first["href"] == "https://blog.example-campagne.fr/transparence/network.supporters.total/"
+    assert first.get_text() == "au moins 180\u202f000" and "ts-figure hidden" not in str(content)
+    rss = ET.parse(publish_site / "flux" / "tous.rss.xml").getroot()
+    (item,) = [i for i in rss.iter("item") if "reseaux-et-mouvements" in i.findtext("link")]
+    summary = BeautifulSoup(item.findtext("description"), "html.parser")
+    assert summary.select_one("a.ts-figure").get_text() == "au moins 180\u202f000"

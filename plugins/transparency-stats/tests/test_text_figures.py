@@ -80,13 +80,15 @@ def test_braces_in_code_spans_code_blocks_and_escaped_stay_literal():
     assert payloads(html)[0]["line"] == 9
 
 
-def test_a_figure_is_a_link_to_its_metric_page_with_source_and_date_for_screen_readers():
+def test_a_figure_is_a_link_to_its_metric_page_with_source_and_date_on_hover_and_for_screen_readers():
     html = fill("Nous avons {{ fb_fans }} abonnés.")
-    assert '<a class="ts-figure" href="/transparence/fb_fans/">' in html
-    assert '<span class="ts-figure__words">au moins 145\u202f000</span>' in html
-    assert (
-        "(Abonnés Facebook\u00a0: au moins 145\u202f000\u00a0le 23\u00a0déc. 2016 — source\u00a0: Facebook Insights)"
-        in html
+    said = (
+        "au moins 145\u202f000 (Abonnés Facebook\u00a0: au moins 145\u202f000\u00a0le 23\u00a0déc. 2016"
+        " — source\u00a0: Facebook Insights)"
+    )
+    assert html == (
+        f'<p>Nous avons <a class="ts-figure" href="/transparence/fb_fans/" title="{said}" aria-label="{said}">'
+        "au moins 145\u202f000</a> abonnés.</p>"
     )
 
 
@@ -205,7 +207,7 @@ def test_a_later_correction_replaces_the_figure_and_says_so_with_a_link():
     html = fill("Fin novembre : {{ fb_fans @ 2016-11-30 }}.", stats=corrected, dated=D(2017, 1, 5))
     assert "81\u202f000" in html and "80\u202f000" not in html
     assert '<a class="ts-figure__corrected" href="/transparence/#c">(chiffre corrigé)</a>' in html
-    assert "corrigé le 1er\u00a0mars 2017\u00a0: Erreur de saisie)" in html
+    assert 'corrigé le 1er\u00a0mars 2017\u00a0: Erreur de saisie)" aria-label=' in html
     assert fill("{{ fb_fans @ 2016-11-30 }}", stats=corrected, plain=True) == "<p>81\u202f000 (chiffre corrigé)</p>"
 
 

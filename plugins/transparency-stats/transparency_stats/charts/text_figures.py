@@ -274,9 +274,12 @@ def resolve(request: FigureRequest, stats: StatsData, latest: StatsData, dated: 
 
 
 def figure_html(figure: TextFigure, metric_url: str | None, correction_url: str | None, plain: bool = False) -> str:
-    """Return a figure as the text shows it: a link to its metric's page, the source for hover and screen readers.
+    """Return a figure as the text shows it: a link to its metric's page, its source and date on hover and aloud.
 
-    `plain` gives the words alone (for `description` meta).
+    The words are the link's text; its `title` (shown on hover, and on keyboard focus by
+    site.css) and its `aria-label` (what screen readers say, no script needed) add the
+    metric, the figures' dates and the source. Feed readers get the same link with its
+    words; `plain` gives the words alone (for `description` meta).
     """
     corrected = "chiffre corrigé"
     if plain:
@@ -287,13 +290,13 @@ def figure_html(figure: TextFigure, metric_url: str | None, correction_url: str 
         description = figure.description + typeset(note)
     else:
         description = figure.description
-    words = Markup('<span class="ts-figure__words">{}</span><span class="ts-figure__source"> ({})</span>').format(
-        figure.words, description
-    )
+    said = f"{figure.words} ({description})"
     html = (
-        Markup('<a class="ts-figure" href="{}">{}</a>').format(metric_url, words)
+        Markup('<a class="ts-figure" href="{}" title="{}" aria-label="{}">{}</a>').format(
+            metric_url, said, said, figure.words
+        )
         if metric_url
-        else Markup('<span class="ts-figure">{}</span>').format(words)
+        else Markup('<span class="ts-figure" title="{}">{}</span>').format(said, figure.words)
     )
     if figure.correction:
         html += (
