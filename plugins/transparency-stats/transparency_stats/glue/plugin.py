@@ -14,7 +14,7 @@ from transparency_stats.charts.figure_syntax import FigureExtension
 from transparency_stats.charts.placeholders import has_placeholders, strip_placeholders
 from transparency_stats.errors import StatsError
 from transparency_stats.media.shown import Page
-from transparency_stats.pages.downloads import observations_csv
+from transparency_stats.pages.chart_downloads import chart_csv
 from transparency_stats.pages.views import metric_page_urls
 from transparency_stats.settings import apply_defaults, page_dir, page_url, setting
 from transparency_stats.stats.files import display_path
@@ -75,9 +75,7 @@ def fill_content_charts(content, state: BuildState, kind: str) -> None:
     page = Page(f"{settings.get('SITEURL', '')}/{content.url}", content.title)
 
     def shown(chart_id, selection, csv_url):
-        state.downloads[f"{folder}/donnees/graphiques/{chart_id}.csv"] = observations_csv(
-            state.stats, selection.observations
-        )
+        state.downloads[f"{folder}/donnees/graphiques/{chart_id}.csv"] = chart_csv(state.stats, selection)
         return state.charts.add(chart_id, selection, page, csv_url)
 
     followed_latest = []
