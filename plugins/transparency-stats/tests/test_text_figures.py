@@ -88,7 +88,10 @@ def test_a_figure_is_a_link_to_its_metric_page_with_source_and_date_on_hover_and
     )
     assert html == (
         f'<p>Nous avons <a class="ts-figure" href="/transparence/fb_fans/" title="{said}" aria-label="{said}">'
-        "au moins 145\u202f000</a> abonnés.</p>"
+        "au moins 145\u202f000</a>\u00a0abonnés.</p>"  # the figure stays with its word
+    )
+    assert fill("{{ fb_fans }}, puis {{ fb_fans }} 2016 et {{ fb_fans }}\nsoutiens", plain=True) == (
+        "<p>au moins 145\u202f000, puis au moins 145\u202f000 2016 et au moins 145\u202f000\u00a0soutiens</p>"
     )
 
 

@@ -37,6 +37,8 @@ POSITIONS_PRIORITY = 29
 INLINE_PRIORITY = 175
 UNCLOSED_PRIORITY = 174
 POSITIONS = "_transparency_figure_positions"
+NBSP = "\u00a0"
+WORD_AFTER = re.compile(r"[ \n](?=[^\W\d_])")  # one space, then a letter: the figure's word
 
 
 def encode_figure(payload: dict) -> str:
@@ -106,13 +108,20 @@ def position_of(md, written: str) -> tuple[int | None, int | None]:
 
 
 class FigureProcessor(InlineProcessor):
-    """Swap a `{{ … }}` for a stashed placeholder."""
+    """Swap a `{{ … }}` for a stashed placeholder (and the space after it for a no-break one before a word)."""
 
     def handleMatch(self, m, data):
-        """Return the placeholder of one figure."""
+        """Return the placeholder of one figure.
+
+        A figure stays with the word after it (« 180 000 personnes »), as `typeset` keeps a
+        typed number with its word: the space that follows becomes a no-break space.
+        """
         line, column = position_of(self.md, m.group(0))
         payload = {"text": m.group(1).strip(), "written": m.group(0), "line": line, "column": column}
-        return self.md.htmlStash.store(encode_figure(payload)), m.start(0), m.end(0)
+        placeholder = self.md.htmlStash.store(encode_figure(payload))
+        if WORD_AFTER.match(data, m.end(0)):
+            return placeholder + NBSP, m.start(0), m.end(0) + 1
+        return placeholder, m.start(0), m.end(0)
 
 
 class UnclosedProcessor(InlineProcessor):
