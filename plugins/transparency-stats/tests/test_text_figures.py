@@ -249,3 +249,14 @@ def test_a_dated_posts_chart_ends_on_its_date_unless_it_follows_the_latest_figur
         " 2016-12-23: widen from/to; this post is dated 2017-01-05 and shows the figures known then,"
         " or write to: latest"
     )
+
+
+def test_a_post_is_read_on_its_modified_date_when_it_has_one_else_on_its_date():
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from transparency_stats.glue.figures import document_date
+
+    written = dt.datetime(2017, 1, 5, 10, 0)
+    assert document_date(SimpleNamespace(date=written)) == D(2017, 1, 5)
+    assert document_date(SimpleNamespace(date=written, modified=dt.datetime(2017, 3, 2, 9, 0))) == D(2017, 3, 2)
