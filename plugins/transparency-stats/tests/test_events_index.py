@@ -113,6 +113,7 @@ def test_every_catalogue_problem_is_one_line_all_at_once(tmp_path, stats_writer)
         ("metrics: subs\nto: latest\nevents: [revue-1]\n", "13:1: events on a chart that follows the latest figures"),
         ("metrics: subs\nevents: [revue-1, revue-1]\n", "12:19: event 'revue-1' is listed twice"),
         ("metrics: new\nscale: index\n", "12:1: scale: index needs a line or area chart, not bar"),
+        ("metrics: new\nevents: [tournee]\n", "12:1: events on a bar chart, whose axis lists periods, not days"),
     ],
 )
 def test_chart_block_errors(stats, block, message):
@@ -165,3 +166,17 @@ def test_index_values_keep_the_real_figures_and_honest_bounds():
     html = render_chart(selection, "c-1", "/d/c-1.csv")
     assert "<td>≥\u00a0145\u202f000 (indice\u00a0≥\u00a0725)</td>" in html
     assert chart_sentence(selection).startswith("En indice, chaque série vaut 100 à son premier chiffre du graphique")
+
+
+def test_markers_of_close_events_go_on_separate_rows_and_say_their_label_on_hover(tmp_path, stats_writer):
+    folder = stats_writer(tmp_path, SNAPSHOTS, METRICS)
+    (folder / "events.yaml").write_text(
+        "a:\n  date: 2016-10-08\n  label: A\nb:\n  date: 2016-10-10\n  label: B\nc:\n  date: 2016-12-01\n  label: C\n",
+        encoding="utf-8",
+    )
+    stats = load_stats(folder)
+    figure = build_figure(select(parse_chart_block("metrics: subs\nevents: [a, b, c]\n", POST, 10, stats), stats))
+    markers = figure["layout"]["annotations"]
+    assert [m["yshift"] for m in markers] == [0, 18, 0]  # b is two days after a: one row up; c has room
+    assert figure["layout"]["margin"]["t"] == 48
+    assert markers[1]["hovertext"] == "10\u00a0oct. 2016 — B" and "captureevents" not in markers[1]

@@ -13,6 +13,7 @@ left out of the line; the table says « indice inconnu »).
 
 from __future__ import annotations
 
+import datetime as dt
 from fractions import Fraction
 
 from markupsafe import Markup
@@ -26,6 +27,8 @@ from .sentence import comparable
 
 EVENT_LINE = "rgba(85,86,91,0.9)"  # --muted: legible on light and dark backgrounds
 EVENT_BAND = "rgba(85,86,91,0.12)"
+MARKER_STEP = 18  # pixels between two rows of event markers
+MARKER_ROOM = 0.08  # markers closer than this share of the time axis go on separate rows (24 px at 300 px)
 INDEX_BOUNDS = {
     ("exact", "exact"): "exact",
     ("exact", "at_least"): "at_least",
@@ -118,6 +121,7 @@ def add_events(figure: dict, selection: ChartSelection) -> dict:
         return figure
     layout = figure["layout"]
     shapes, annotations = list(layout.get("shapes", [])), list(layout.get("annotations", []))
+    levels = marker_levels(figure, selection)
     for number, event in enumerate(selection.events, start=1):
         start, end = event.start.isoformat(), event.end.isoformat()
         if event.is_span:
@@ -164,12 +168,33 @@ def add_events(figure: dict, selection: ChartSelection) -> dict:
                 "bordercolor": EVENT_LINE,
                 "borderwidth": 1,
                 "hovertext": typeset(f"{event_when(event)} — {event.label}"),
-                "captureevents": False,
+                "yshift": levels[number - 1] * MARKER_STEP,
             }
         )
     layout["shapes"], layout["annotations"] = shapes, annotations
-    layout["margin"] = {**layout.get("margin", {}), "t": max(layout.get("margin", {}).get("t", 0), 30)}
+    top = 30 + max(levels) * MARKER_STEP
+    layout["margin"] = {**layout.get("margin", {}), "t": max(layout.get("margin", {}).get("t", 0), top)}
     return figure
+
+
+def marker_levels(figure: dict, selection: ChartSelection) -> list[int]:
+    """Return each event marker's row above the plot: 0, or higher when an earlier marker stands too close.
+
+    Markers closer than MARKER_ROOM of the chart's time span (data and events) would touch on
+    a phone: the later one goes a row up, so numbers never overlap each other.
+    """
+    days = [dt.date.fromisoformat(str(x)[:10]).toordinal() for trace in figure["data"] for x in trace.get("x", [])]
+    middles = [(e.start + (e.end - e.start) / 2).toordinal() for e in selection.events]
+    span = max(days + middles) - min(days + middles) or 1
+    last: list[int] = []  # the day of the last marker on each row
+    levels = []
+    for day in middles:
+        level = next((n for n, previous in enumerate(last) if abs(day - previous) > MARKER_ROOM * span), len(last))
+        if level == len(last):
+            last.append(day)
+        last[level] = day
+        levels.append(level)
+    return levels
 
 
 def event_when(event) -> str:

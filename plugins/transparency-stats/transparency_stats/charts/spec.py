@@ -194,7 +194,17 @@ def parse_events_key(
         return ()
     if chart_type == "latest":
         raise fail(
-            path, entry, "events on a latest chart, which has no time axis", "use a line or bar chart, or remove events"
+            path,
+            entry,
+            "events on a latest chart, which has no time axis",
+            "use a line or area chart, or remove events",
+        )
+    if chart_type == "bar":
+        raise fail(
+            path,
+            entry,
+            "events on a bar chart, whose axis lists periods, not days",
+            "write type: line, or remove events",
         )
     if follows_latest:
         raise fail(
