@@ -233,7 +233,7 @@ def french_date(iso: str) -> str:
 
 def amount_of(display: str) -> float:
     """Read a displayed figure back as a number: "≥ 145 000" -> 145000, "2,5" -> 2.5."""
-    digits = re.sub(r"[\s\u00a0\u202f]", "", display).lstrip("≥≈")
+    digits = re.sub(r"[\s\u00a0\u202f]", "", display).lstrip("≥≤≈")
     return float(digits.replace(",", "."))
 
 
@@ -260,7 +260,14 @@ def plotted_cells(figure: dict) -> tuple[set[tuple[str, str, str]], list[str]]:
                 expect(period, html.unescape(trace["name"]), text, amount)
         else:  # lines and areas: dates on x, a period's label in text
             rows = trace.get("text") or [french_date(x) for x in trace["x"]]
+            indexed = "Indice" in str(figure["layout"].get("yaxis", {}).get("title", ""))
             for row, amount, display in zip(rows, trace["y"], trace["customdata"], strict=False):
+                if indexed:  # scale: index: the hover says "index (real figure)", the table "real (indice index)"
+                    index, _, real = display.partition(" (")
+                    cells.add((row, html.unescape(trace["name"]), f"{real.removesuffix(')')} (indice\u00a0{index})"))
+                    if amount is not None and amount_of(index) != amount:
+                        mismatches.append(f"{trace['name']} / {row}: index {index!r} shown for {amount}")
+                    continue
                 expect(row, html.unescape(trace["name"]), display, amount)
     return cells, mismatches
 

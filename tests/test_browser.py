@@ -302,12 +302,16 @@ def test_chart_text_follows_the_colour_scheme(open_, site_url):
 
 
 def test_the_data_page_fits_in_about_three_phone_screens(open_, site_url):
-    """At 360 × 740 the overview of the demo data is at most four screens high (it was 25 with a chart per metric)."""
+    """At 360 × 740 the overview of the demo data is at most five screens high (it was 25 with a chart per metric).
+
+    Four screens held the 19 metrics of issue 10; issue 15 added the 8 metrics of the demo post's
+    figures (one row each) and the list of events: about 3 550 px, 4.8 screens.
+    """
     page = open_(viewport={"width": 360, "height": 740})
     page.goto(site_url + DATA)
     height = page.page.evaluate("document.documentElement.scrollHeight")
     print(f"data page at 360 px: {height} px, {height / 740:.1f} screens")
-    assert height <= 4 * 740
+    assert height <= 5 * 740
     assert scroll_width(page.page) <= 360
 
 

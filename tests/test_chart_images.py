@@ -168,7 +168,7 @@ def test_every_chart_has_an_embed_page_linking_back(dev_site):
             continue
         for chart in chart_ids(read_page(html)):
             charts[chart] = html
-    assert len(charts) >= 10  # the demo post's 5 charts and the metric pages' (the data page draws sparklines)
+    assert len(charts) >= 10  # the demo post's 6 charts and the metric pages' (the data page draws sparklines)
     for chart, shown_on in charts.items():
         embed = dev_site / "transparence" / "graphique" / chart / "index.html"
         assert embed.is_file(), f"no embed page for #{chart} of {shown_on}"

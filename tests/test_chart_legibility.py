@@ -300,7 +300,7 @@ def site_url(dev_site, serve) -> str:
 @pytest.mark.parametrize("width", [360, 1280])
 def test_demo_charts_have_apart_tick_labels_and_labels_inside_and_off_the_hatching(browser, site_url, width):
     charts = measure(browser, site_url, width, screenshots=SCREENSHOTS)
-    assert len(charts) == 5
+    assert len(charts) == 6
     assert all(chart["ticks"] for chart in charts)
     assert sum(len([label for label in chart["labels"] if label["kind"] != "legend"]) for chart in charts) >= 10
     problems = [problem for chart in charts for problem in geometry_problems(chart)]

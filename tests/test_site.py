@@ -128,7 +128,7 @@ def test_seo_meta_and_canonical(publish_site):
     assert tags["og:url"] == url
     assert tags["og:type"] == "article"
     assert tags["twitter:card"] == "summary_large_image"  # its share card: tests/test_chart_images.py
-    assert tags["description"].startswith("Soutiens, abonnés, vues")
+    assert tags["description"].startswith("Soutiens (au moins 180 000), abonnés, vues")
     assert tags["og:description"] == tags["description"]
 
 
@@ -150,7 +150,7 @@ def test_feed_readers_get_each_charts_sentence_and_links_to_its_metrics(publish_
     html = entry.findtext(f"{ATOM}content") or ""
     content = BeautifulSoup(html, "html.parser")
     plain = " ".join(content.get_text().split()).replace("\u202f", " ").replace("\u00a0", " ")
-    assert len(content.select("p.ts-chart__description")) == 5
+    assert len(content.select("p.ts-chart__description")) == 6
     assert "Abonnés YouTube : de 20 000 le 1er sept. 2016 à au moins 145 000 le 23 déc. 2016" in plain
     assert f"{SITE_URL}/transparence/youtube.subscribers/" in {a.get("href") for a in content.find_all("a")}
 
@@ -160,7 +160,7 @@ def test_each_post_chart_caption_links_its_metrics_pages(dev_site):
     html = article_path(dev_site, post).read_text(encoding="utf-8")
     blocks = re.findall(r"```chart\n(.*?)```", post.read_text(encoding="utf-8"), re.S)
     captions = re.findall(r"<figcaption>(.*?)</figcaption>", html, re.S)
-    assert len(blocks) == len(captions) == 5
+    assert len(blocks) == len(captions) == 6
     import yaml
 
     for block, caption in zip(blocks, captions, strict=True):

@@ -265,7 +265,7 @@ def read_chart(output: Path, chart: ChartInfo) -> dict:
     page = soup(output / chart.post.output)
     figure = page.find("figure", id=f"graphique-{chart.post.slug}-{chart.number}")
     check(figure is not None, f"{chart.post.output} has no chart number {chart.number}")
-    data = json.loads(page.find("script", id=figure.select_one(".ts-chart__plot")["data-figure"]).string)
+    data = json.loads(page.find("script", id=figure.select_one(".ts-chart__plot")["data-plot"]).string)
     csv_path = output / figure.select_one("a[download]")["href"].lstrip("/")
     check(csv_path.is_file(), f"the chart's CSV {csv_path.relative_to(output)} was not written")
     return {

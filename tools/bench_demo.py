@@ -93,7 +93,7 @@ new MutationObserver((records) => {
 }).observe(document, {attributes: true, attributeFilter: ['class'], subtree: true});
 document.addEventListener('DOMContentLoaded', () => {
   __bench.inView = []; __bench.below = [];
-  for (const plot of document.querySelectorAll('.ts-chart__plot[data-figure]')) {
+  for (const plot of document.querySelectorAll('.ts-chart__plot[data-plot]')) {
     const box = plot.getBoundingClientRect(), id = plot.closest('.ts-chart').id;
     if (box.top < innerHeight && box.bottom > 0) __bench.inView.push(id);
     else __bench.below.push([id, Math.round(box.top - innerHeight)]);

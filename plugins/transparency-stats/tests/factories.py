@@ -61,6 +61,7 @@ def stats_data(metrics: list[Metric], observations: list[Observation]) -> StatsD
         snapshots=snapshots,
         observations=by_metric,
         fingerprint="0" * 64,
+        catalogue_path="stats/metrics.yaml",  # as the loader names it in a project
     )
 
 

@@ -168,7 +168,7 @@ def test_unknown_key_suggests_close_one(stats):
         (
             "metrics: youtube.views\nscale: logarithmic\n",
             (12, 8),
-            "scale must be one of linear, log, found 'logarithmic'",
+            "scale must be one of linear, log, index, found 'logarithmic'",
         ),
         ("metrics: youtube.views\nfrom: 2016-02-30\n", (12, 7), "'2016-02-30' is not a real day"),
         ("metrics: youtube.views\nto: '2016-12-01'\n", (12, 5), "date '2016-12-01' is in quotes"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -29,7 +30,7 @@ from sentence_reader import (
 )
 from transparency_stats.charts.plot import build_plot
 from transparency_stats.charts.selection import select
-from transparency_stats.charts.sentence import chart_sentence, duration_phrase
+from transparency_stats.charts.sentence import chart_sentence, duration_phrase, index_sentence
 from transparency_stats.charts.spec import parse_chart_block
 from transparency_stats.french import format_date, format_period
 from transparency_stats.pages.views import metric_chart_spec
@@ -146,12 +147,33 @@ def latest_problems(selection, figure, sentence) -> list[str]:
     return problems
 
 
+def index_problems(selection, figure) -> list[str]:
+    """Check an index chart's traces: 100 at each series' first figure, then each figure over it (exact ones)."""
+    problems = []
+    for metric, trace in zip(selection.metrics, figure["data"], strict=True):
+        figures = [o for o in selection.observations if o.metric == metric.id]
+        if trace["y"][:1] != [100]:
+            problems.append(f"{metric.label}: the index starts at {trace['y'][:1]}, not 100")
+        for o, y in zip(figures[1:], trace["y"][1:], strict=True):
+            if (figures[0].value.bound, o.value.bound) == ("exact", "exact") and same_span(figures[0], o):
+                expected = round(100 * o.value.amount / figures[0].value.amount, 1)
+                if y != expected:
+                    problems.append(f"{metric.label}: index {y} for {o.value.amount}, expected {expected}")
+    return problems
+
+
 def sentence_problems(selection) -> list[str]:
     """Return what is wrong with a chart's sentence, compared with the figure it describes."""
     sentence = chart_sentence(selection)
     figure = build_plot(selection)
     if selection.spec.type == "latest":
         return latest_problems(selection, figure, sentence)
+    if selection.spec.scale == "index":  # the sentence says what the index means, then the real figures
+        prefix = index_sentence(selection) + " "
+        if not sentence.startswith(prefix):
+            return [f"an index chart's sentence must say what the index means: {sentence!r}"]
+        real = dataclasses.replace(selection, spec=dataclasses.replace(selection.spec, scale="linear"))
+        return index_problems(selection, figure) + series_problems(real, build_plot(real), sentence[len(prefix) :])
     return series_problems(selection, figure, sentence)
 
 

@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from transparency_stats.charts.selection import latest_observation
+from transparency_stats.charts.text_figures import FigureFill, fill_figures
 from transparency_stats.errors import Problems, StatsError
 from transparency_stats.french import NBSP, format_value
 from transparency_stats.pages.views import describe_change, observation_when
+from transparency_stats.stats.dated import as_of
 from transparency_stats.stats.model import Metric, Observation, StatsData
 
 STALE_DAYS = 30
@@ -76,13 +78,14 @@ def report_line(report: MetricReport) -> str:
 def check_posts(
     content_dir: Path, stats: StatsData, project_root: Path, extensions: tuple[str, ...]
 ) -> list[StatsError]:
-    """Check every chart block of every post and page against the stats, as the build does; return the problems.
+    """Check every chart block and figure in the text of every post and page against the stats, as the build does.
 
     `extensions` are the file name extensions the build reads as Markdown (Pelican's reader's).
     """
     import markdown
 
     from transparency_stats.charts.blocks import ChartExtension
+    from transparency_stats.charts.figure_syntax import FigureExtension
     from transparency_stats.charts.fill import fill_placeholders
     from transparency_stats.stats.files import display_path
 
@@ -90,7 +93,45 @@ def check_posts(
     posts = (path for path in Path(content_dir).rglob("*") if path.suffix[1:] in extensions and path.is_file())
     for post in sorted(posts):
         shown = display_path(post, project_root)
-        html = markdown.Markdown(extensions=[ChartExtension(), "meta"]).convert(post.read_text(encoding="utf-8"))
+        md = markdown.Markdown(extensions=[ChartExtension(), FigureExtension(), "meta"])
+        html = md.convert(post.read_text(encoding="utf-8"))
+        is_page = "pages" in post.relative_to(content_dir).parts[:1]
+        dated = None if is_page else post_date(getattr(md, "Meta", {}))
+        known = as_of(stats, dated) if dated else stats
+        fill = FigureFill(known, stats, dated, {})
         with problems.collect():
-            fill_placeholders(html, stats, shown, "c", lambda chart_id: f"/d/{chart_id}.csv")
+            fill_figures(html, fill, shown)
+        summary = " ".join(getattr(md, "Meta", {}).get("summary", []))
+        if "{{" in summary:
+            summary_html = markdown.Markdown(extensions=[FigureExtension()]).convert(summary)
+            with problems.collect():
+                fill_figures(summary_html, fill, shown, summary_place(post))
+        with problems.collect():
+            fill_placeholders(
+                html, known, shown, "c", lambda chart_id: f"/d/{chart_id}.csv", latest_stats=stats, dated=dated
+            )
     return problems.errors
+
+
+def post_date(meta: dict) -> dt.date | None:
+    """Return a post's `Modified:` date, else its `Date`, from Markdown's meta (None when neither reads as a date)."""
+    for key in ("modified", "date"):
+        text = " ".join(meta.get(key, [])).strip()[:10]
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            continue
+    return None
+
+
+def summary_place(path: Path):
+    """Return how a figure's place in a `Summary:` header maps to the file's line and column."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = next((n for n, line in enumerate(lines, start=1) if line.lower().startswith("summary:")), 1)
+    text = lines[header - 1] if lines else ""
+    offset = len(text) - len(text[len("summary:") :].lstrip())
+
+    def place(line: int, column: int) -> tuple[int, int]:
+        return header + line - 1, column + (offset if line == 1 else 0)
+
+    return place

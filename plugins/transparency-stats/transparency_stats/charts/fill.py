@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Callable
 
 from transparency_stats.errors import Problems, StatsError
@@ -24,6 +26,9 @@ def fill_placeholders(
     metric_urls: dict[str, str] | None = None,
     descriptions: list[str] | None = None,
     shown: Callable[[str, ChartSelection, str], ChartMedia | None] | None = None,
+    latest_stats: StatsData | None = None,
+    dated: dt.date | None = None,
+    followed_latest: list[str] | None = None,
 ) -> str:
     """Return the HTML with each placeholder replaced by its rendered chart.
 
@@ -32,6 +37,10 @@ def fill_placeholders(
     `metric_urls`; each chart's sentence is appended to `descriptions`, in order. `shown` is
     told of each chart (its id, selection and CSV URL) and returns what its HTML links to
     (its embed page and images), or None: the caller keeps the charts shown, not this function.
+
+    A dated post passes the stats known on its date as `stats`, the newest as `latest_stats` and
+    its date as `dated`: its charts end at that date at the latest, except those saying
+    `to: latest`, which read `latest_stats` (their ids are appended to `followed_latest`).
     """
     pieces = []
     problems = Problems()
@@ -44,9 +53,11 @@ def fill_placeholders(
                 raise StatsError(
                     source_path, piece["line"], 1, "this chart block is never closed", "end it with a line of ```"
                 )
-            spec = chartspec.parse_chart_block(piece["text"], source_path, piece["line"], stats)
             name = f"{chart_prefix}-{piece['index'] + 1}"
-            selection = select(spec, stats)
+            spec, chart_stats = dated_spec(piece, source_path, stats, latest_stats, dated)
+            if spec.follows_latest and followed_latest is not None:
+                followed_latest.append(name)
+            selection = select(spec, chart_stats)
             sentence = chart_sentence(selection)
             chart_csv = csv_url(name)
             media = shown(name, selection, chart_csv) if shown is not None else None
@@ -55,3 +66,22 @@ def fill_placeholders(
                 descriptions.append(sentence)
     problems.raise_any()
     return "".join(pieces)
+
+
+def dated_spec(piece: dict, source_path: str, stats: StatsData, latest: StatsData | None, dated: dt.date | None):
+    """Return a chart block's spec and the stats it reads: those of the post's date, or the newest for `to: latest`."""
+    if latest is None or latest is stats:
+        spec = chartspec.parse_chart_block(piece["text"], source_path, piece["line"], stats)
+        return spec, stats
+    spec = chartspec.parse_chart_block(piece["text"], source_path, piece["line"], latest)
+    if spec.follows_latest:
+        return spec, latest
+    try:
+        spec = chartspec.parse_chart_block(piece["text"], source_path, piece["line"], stats)
+    except StatsError as error:  # fine with the newest figures: the post's date is what is missing
+        when = f"this post is dated {dated.isoformat()} and shows the figures known then" if dated else ""
+        hint = f"{error.hint}; {when}, or write to: latest" if when else error.hint
+        raise StatsError(error.path, error.line, error.column, error.message, hint) from None
+    if dated is not None and spec.end is not None and spec.end > dated:
+        spec = dataclasses.replace(spec, end=dated)  # a dated post's window ends on its date at the latest
+    return spec, stats

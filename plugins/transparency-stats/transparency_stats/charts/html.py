@@ -14,6 +14,7 @@ from transparency_stats.french.typography import typeset
 from transparency_stats.stats.model import ChartSpec, Metric, Observation, Snapshot
 
 from .links import ChartMedia, Picture
+from .marks import events_html, indexed_cells
 from .plot import build_plot, plot_json
 from .selection import ChartSelection
 from .sentence import chart_sentence
@@ -115,9 +116,11 @@ def table_row(header: str, cells: list[str]) -> str:
     return f'<tr><th scope="row">{html_escape(header)}</th>{tds}</tr>'
 
 
-def series_rows(metrics: list[Metric], observations: list[Observation]) -> list[str]:
-    """Return one row per day or period, one cell per metric ("—" when it has no figure)."""
+def series_rows(metrics: list[Metric], observations: list[Observation], index: bool = False) -> list[str]:
+    """Return one row per day or period, one cell per metric ("—" when it has no figure; the index beside it)."""
     cells = {(o.start, o.end, o.metric): format_value(o.value) for o in observations}
+    if index:
+        cells.update(indexed_cells(metrics, observations))
     periods = sorted({(o.start, o.end) for o in observations})
     return [
         table_row(format_period(start, end), [cells.get((start, end, m.id), MISSING) for m in metrics])
@@ -144,7 +147,7 @@ def data_table(spec: ChartSpec, title: str, metrics: list[Metric], observations:
     else:
         first = "Période" if any(o.start != o.end for o in observations) else "Date"
         head = table_head([first] + [m.label for m in metrics])
-        rows = series_rows(metrics, observations)
+        rows = series_rows(metrics, observations, index=spec.scale == "index")
     caption = html_escape(typeset(title))
     return Markup(f"<table><caption>{caption}</caption>{head}<tbody>{''.join(rows)}</tbody></table>")  # noqa: S704
 
@@ -218,7 +221,8 @@ def render_chart(
         stage=Markup('<div class="ts-chart__stage">') if picture else Markup(""),
         explore=EXPLORE if picture else Markup(""),
         description_id=description_id(chart_id),
-        description=description_html(sentence if sentence is not None else chart_sentence(selection), chart_id),
+        description=description_html(sentence if sentence is not None else chart_sentence(selection), chart_id)
+        + events_html(selection),
         json=Markup(plot_json(build_plot(selection))),  # noqa: S704
         table=data_table(spec, title, metrics, observations),
         caption=caption,

@@ -16,6 +16,7 @@ from transparency_stats.french import NBSP, format_period, format_value
 from transparency_stats.french.typography import typeset
 from transparency_stats.stats.model import ChartSpec, Metric, Observation
 
+from .marks import marked
 from .recipe import prepare
 from .selection import ChartSelection
 
@@ -228,7 +229,7 @@ def build_plot(selection: ChartSelection) -> dict:
     extra = hover_extra(len(metrics))
     if spec.type == "bar":
         data = [bar_trace(m, c, g, extra) for m, c, g in zip(metrics, colors, groups, strict=False)]
-        return {"data": data, "layout": build_layout(spec, len(data), bar_categories(groups))}
+        return marked({"data": data, "layout": build_layout(spec, len(data), bar_categories(groups))}, selection)
     fill = spec.type == "area"
     data = [time_trace(m, c, g, fill, extra) for m, c, g in zip(metrics, colors, groups, strict=False)]
     layout = build_layout(spec, len(data), None)
@@ -237,7 +238,7 @@ def build_plot(selection: ChartSelection) -> dict:
         # Plotly zooms a lone date to ±1 ms and labels it with times of day: show a month around it.
         day = dt.date.fromisoformat(next(iter(days))[:10])
         layout["xaxis"]["range"] = [(day - SINGLE_DAY_MARGIN).isoformat(), (day + SINGLE_DAY_MARGIN).isoformat()]
-    return {"data": data, "layout": layout}
+    return marked({"data": data, "layout": layout}, selection)
 
 
 SINGLE_DAY_MARGIN = dt.timedelta(days=15)

@@ -33,9 +33,11 @@ class ChartSelection:
     spec: ChartSpec
     metrics: tuple[Metric, ...]
     observations: tuple[Observation, ...]
+    events: tuple = ()  # the stats.events.Event objects the chart marks, in the order written
 
 
 def select(spec: ChartSpec, stats: StatsData) -> ChartSelection:
     """Return the chart's selection of figures."""
     metrics = tuple(stats.metrics[m] for m in chart_metric_ids(spec))
-    return ChartSelection(spec, metrics, tuple(chart_observations(spec, stats)))
+    events = tuple(stats.events[e] for e in spec.events if e in stats.events)
+    return ChartSelection(spec, metrics, tuple(chart_observations(spec, stats)), events)

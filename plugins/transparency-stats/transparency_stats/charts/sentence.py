@@ -205,6 +205,13 @@ def latest_sentence(selection: ChartSelection) -> str:
     return f"{text}{NNBSP}; {comparison}." if comparison else f"{text}."
 
 
+def index_sentence(selection: ChartSelection) -> str:
+    """Say what an index chart shows, before the figures' sentence."""
+    return (
+        f"En indice, chaque série vaut 100 à son premier chiffre du graphique{NBSP}: une courbe à 200 a doublé depuis."
+    )
+
+
 def sentence_case(text: str) -> str:
     """Return text with its first letter in upper case."""
     return text[:1].upper() + text[1:]
@@ -219,4 +226,5 @@ def chart_sentence(selection: ChartSelection) -> str:
     groups: dict[str, list[Observation]] = {m.id: [] for m in selection.metrics}
     for o in selection.observations:
         groups[o.metric].append(o)
-    return f"{NNBSP}; ".join(series_clause(m, groups[m.id]) for m in selection.metrics) + "."
+    text = f"{NNBSP}; ".join(series_clause(m, groups[m.id]) for m in selection.metrics) + "."
+    return f"{index_sentence(selection)} {text}" if selection.spec.scale == "index" else text

@@ -2,7 +2,9 @@
 
 Keys: `metrics` (required: one id or a list of ids), `title`, `type`
 (line | area | bar | latest; default line for totals, bar for periods), `from`
-and `to` (YYYY-MM-DD), `scale` (linear | log), `caption`.
+and `to` (YYYY-MM-DD; `to: latest` follows the newest figures in a dated post),
+`scale` (linear | log | index: each series 100 at its first figure), `caption`, `events`
+(ids of `stats/events.yaml`, marked on the chart).
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ from transparency_stats.stats.model import ChartSpec, StatsData
 from transparency_stats.stats.yaml_nodes import YEntry, YList, YMap, YScalar, quote
 from transparency_stats.stats.yaml_nodes import load as read_yaml
 
-CHART_KEYS = ("metrics", "title", "type", "from", "to", "scale", "caption")
+CHART_KEYS = ("metrics", "title", "type", "from", "to", "scale", "caption", "events")
 CHART_TYPES = ("line", "area", "bar", "latest")
-SCALES = ("linear", "log")
+SCALES = ("linear", "log", "index")
 METRICS_EXAMPLE = "metrics: [youtube.subscribers, twitter.followers]"
 
 
@@ -47,24 +49,38 @@ def parse_chart_block(text: str, path: str, line: int, stats: StatsData) -> Char
     )
     kind = common_kind(metrics, root.get("metrics"), path, stats)
     start = optional(root, "from", path, lambda node, path: parse_day(node, path, "from"))
-    end = optional(root, "to", path, lambda node, path: parse_day(node, path, "to"))
+    follows_latest = is_latest(root.get("to"))
+    end = None if follows_latest else optional(root, "to", path, lambda node, path: parse_day(node, path, "to"))
     if start and end and start > end:
         raise fail(
             path, root.get("from"), f"from ({start.isoformat()}) is after to ({end.isoformat()})", "swap the two dates"
         )
     check_figures(metrics, start, end, root, path, stats)
+    chart_type = optional(root, "type", path, lambda node, path: parse_choice(node, path, "type", CHART_TYPES)) or (
+        "line" if kind == "total" else "bar"
+    )
+    scale = optional(root, "scale", path, lambda node, path: parse_choice(node, path, "scale", SCALES)) or "linear"
+    if scale == "index":
+        check_index(root, chart_type, [m for m, _ in metrics], start, end, path, stats)
+    events = parse_events_key(root, path, stats, chart_type, follows_latest, [m for m, _ in metrics], start, end)
     return ChartSpec(
         metrics=tuple(metric_id for metric_id, _ in metrics),
-        type=optional(root, "type", path, lambda node, path: parse_choice(node, path, "type", CHART_TYPES))
-        or ("line" if kind == "total" else "bar"),
+        type=chart_type,
         title=optional_text(root, "title", path),
         start=start,
         end=end,
-        scale=optional(root, "scale", path, lambda node, path: parse_choice(node, path, "scale", SCALES)) or "linear",
+        scale=scale,
         caption=optional_text(root, "caption", path),
         path=path,
         line=line,
+        follows_latest=follows_latest,
+        events=events,
     )
+
+
+def is_latest(entry: YEntry | None) -> bool:
+    """Tell whether `to:` says `latest`: the chart follows the newest figures, even in a dated post."""
+    return entry is not None and isinstance(entry.value, YScalar) and entry.value.text.strip() == "latest"
 
 
 def parse_metric_ids(entry: YEntry, path: str, stats: StatsData) -> list[tuple[str, YScalar]]:
@@ -161,3 +177,81 @@ def span(stats: StatsData, metric_id: str) -> str:
     first = min(o.start for o in observations)
     last = max(o.end for o in observations)
     return f"on {first.isoformat()}" if first == last else f"from {first.isoformat()} to {last.isoformat()}"
+
+
+def figures_window(metric_ids: list[str], start, end, stats: StatsData) -> tuple[dt.date, dt.date]:
+    """Return the days a chart covers: its from/to, else the span of the figures it plots."""
+    found = [o for m in metric_ids for o in stats.series(m, start, end)]
+    return start or min(o.start for o in found), end or max(o.end for o in found)
+
+
+def parse_events_key(
+    root: YMap, path: str, stats: StatsData, chart_type: str, follows_latest: bool, metric_ids, start, end
+):
+    """Return the chart's event ids, known, distinct, and inside its window."""
+    entry = root.get("events")
+    if entry is None:
+        return ()
+    if chart_type == "latest":
+        raise fail(
+            path,
+            entry,
+            "events on a latest chart, which has no time axis",
+            "use a line or area chart, or remove events",
+        )
+    if chart_type == "bar":
+        raise fail(
+            path,
+            entry,
+            "events on a bar chart, whose axis lists periods, not days",
+            "write type: line, or remove events",
+        )
+    if follows_latest:
+        raise fail(
+            path,
+            entry,
+            "events on a chart that follows the latest figures (to: latest)",
+            "give the chart a fixed to: date, or remove events",
+        )
+    node = entry.value
+    items = node.items if isinstance(node, YList) else (node,)
+    if not items or is_empty(node):
+        raise fail(
+            path, entry, "events is empty", "name at least one event of stats/events.yaml, like events: [revue-1]"
+        )
+    first, last = figures_window(metric_ids, start, end, stats)
+    found: list[str] = []
+    for item in items:
+        scalar = expect_scalar(item, path, "an event id", "write a list of ids, like events: [revue-1, revue-6]")
+        event_id = scalar.text.strip()
+        if event_id in found:
+            raise fail(path, scalar, f"event '{event_id}' is listed twice", "keep only one")
+        event = stats.events.get(event_id)
+        if event is None:
+            hint = did_you_mean(event_id, stats.events) or "add it to stats/events.yaml first"
+            raise fail(path, scalar, f"unknown event {quote(event_id)}", hint)
+        if event.end < first or event.start > last:
+            raise fail(
+                path,
+                scalar,
+                f"event '{event_id}' ({event.start.isoformat()}) is outside this chart's window"
+                f" ({first.isoformat()} to {last.isoformat()})",
+                "widen from/to, or remove the event",
+            )
+        found.append(event_id)
+    return tuple(found)
+
+
+def check_index(root: YMap, chart_type: str, metric_ids: list[str], start, end, path: str, stats: StatsData) -> None:
+    """Refuse an index scale on a chart that cannot carry it, or for a series with no figure in the window."""
+    entry = root.get("scale")
+    if chart_type not in ("line", "area"):
+        raise fail(path, entry, f"scale: index needs a line or area chart, not {chart_type}", "write type: line")
+    for metric_id in metric_ids:
+        if not stats.series(metric_id, start, end):
+            raise fail(
+                path,
+                entry,
+                f"'{metric_id}' has no figure {window(start, end)} to index",
+                "widen from/to, or remove the metric",
+            )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import logging
 from urllib.parse import urlsplit, urlunsplit
 
@@ -14,6 +13,7 @@ from transparency_stats.media.shown import Page
 from transparency_stats.pages.views import metric_page_urls
 from transparency_stats.stats.files import display_path
 
+from .figures import document_date, fill_content_figures, pelican_summary, updated
 from .state import StatsBuild, project_root
 
 logger = logging.getLogger(__name__)
@@ -53,14 +53,6 @@ def chart_prefix(content, group: str) -> str:
     return prefix
 
 
-def chartless_summary(content, chartless_html: str) -> str:
-    """Return Pelican's own summary of the content (its settings, its truncation) computed without the charts."""
-    twin = copy.copy(content)
-    twin._content = chartless_html
-    twin.metadata = {key: value for key, value in content.metadata.items() if key != "summary"}
-    return twin.get_summary(content.get_siteurl())
-
-
 def fill_content(content, build: StatsBuild, prefix: str) -> None:
     """Render and register the charts of one post or page, and keep its summary chart-free.
 
@@ -71,6 +63,8 @@ def fill_content(content, build: StatsBuild, prefix: str) -> None:
     """
     source = getattr(content, "_transparency_source", None)
     if source is None:
+        # Figures in the text first: a post reads the stats its date knew (its charts too).
+        content._transparency_stats = fill_content_figures(content, build, is_post=prefix.startswith("graphique-"))
         source = content._transparency_source = content._content
     content.has_charts = has_placeholders(source)
     content.chart_description = None
@@ -82,7 +76,7 @@ def fill_content(content, build: StatsBuild, prefix: str) -> None:
     chartless = strip_placeholders(source)
     content.chartless_content = content._update_content(chartless, content.get_siteurl())
     if not own_summary:
-        content.metadata["summary"] = chartless_summary(content, chartless)
+        content.metadata["summary"] = pelican_summary(content, chartless)  # without the charts
     if build.stats is None:
         return  # the load error is already reported
     layout, settings = build.layout, content.settings
@@ -95,21 +89,28 @@ def fill_content(content, build: StatsBuild, prefix: str) -> None:
         shown.append(chart)
         return chart.media
 
+    followed_latest = []
+    is_post = not prefix.startswith(f"{CHART_PREFIXES['pages']}-")
     try:
         content._content = fill_placeholders(
             source,
-            build.stats,
+            content._transparency_stats,
             source_path=display_path(content.source_path, project_root(settings)),
             chart_prefix=prefix,
             csv_url=lambda chart_id: layout.url(layout.chart_csv(chart_id)),
             metric_urls=metric_page_urls(build.stats, layout),
             descriptions=descriptions,
             shown=register,
+            latest_stats=build.stats,
+            dated=document_date(content) if is_post else None,
+            followed_latest=followed_latest,
         )
     except StatsError as error:
         for problem in error.errors:
             logger.error("%s", problem)
         return
+    if followed_latest:
+        updated(content, build.stats)
     if descriptions and not own_summary:
         content.chart_description = descriptions[0]
     if shown:

@@ -20,7 +20,10 @@ from transparency_stats.french import format_date
 from transparency_stats.media.image_plots import plotly_setup
 from transparency_stats.media.images import BrowserFailed, Exporter, ImageCache, draw_all
 from transparency_stats.media.shown import Page
-from transparency_stats.pages.downloads import data_files, observations_csv
+from transparency_stats.pages.chart_downloads import chart_csv
+from transparency_stats.pages.citations import chart_citation, metric_citation
+from transparency_stats.pages.downloads import data_files
+from transparency_stats.pages.events import event_views
 from transparency_stats.pages.feed import snapshot_feed
 from transparency_stats.pages.views import correction_views, data_page_chart, platform_groups, snapshot_anchor
 from transparency_stats.settings import setting
@@ -74,7 +77,7 @@ class DataPagesGenerator(PluginGenerator):
         files = {f"{layout.downloads}/{name}": data for name, data in data_files(stats).items()}
         for chart in build.charts.shown():
             if chart.own_csv:
-                files[chart.own_csv] = observations_csv(stats, chart.selection.observations).encode("utf-8")
+                files[chart.own_csv] = chart_csv(stats, chart.selection).encode("utf-8")
         for name, data in sorted(files.items()):
             write_bytes(out / name, data)
         feed = snapshot_feed(stats, layout, self.settings["SITENAME"])
@@ -92,6 +95,7 @@ class DataPagesGenerator(PluginGenerator):
             "downloads_url": layout.downloads_url,
             "feed_url": layout.url(layout.feed),
             "format_date": format_date,
+            "cite": lambda metric_id, url: metric_citation(build.stats, metric_id, url, self.settings["SITENAME"]),
         }
         writer.write_file(
             layout.data_page,
@@ -103,6 +107,7 @@ class DataPagesGenerator(PluginGenerator):
             share_card=charts.share_card(data_page_chart(groups)),
             corrections=correction_views(build.stats),
             snapshots=build.stats.snapshots[::-1],
+            events=event_views(build.stats),
             snapshot_anchor=snapshot_anchor,
             **shared,
         )
@@ -143,6 +148,7 @@ class ChartMediaGenerator(PluginGenerator):
                     chart_html=render_chart(chart.selection, chart.chart_id, chart.csv_url, media=chart.media),
                     data_url=f"{build.layout.data_url}/",
                     has_charts=True,
+                    citation=chart_citation(chart, self.settings["SITENAME"]),
                 )
         with build.timings.span("images"):
             self.draw_images(build.charts)

@@ -8,6 +8,7 @@ import sys
 from pelican import signals
 
 from transparency_stats.charts.blocks import ChartExtension
+from transparency_stats.charts.figure_syntax import FigureExtension
 from transparency_stats.charts.recipe import Theme, theme_recipe
 from transparency_stats.french.typography import typeset
 from transparency_stats.media.images import NO_BROWSER, find_browser
@@ -46,8 +47,10 @@ def initialize(pelican):
         say_no_browser()
     settings[BROWSER_KEY] = browser
     markdown = settings.setdefault("MARKDOWN", {})
-    extensions = [ext for ext in markdown.setdefault("extensions", []) if not isinstance(ext, ChartExtension)]
-    extensions.append(ChartExtension(timings=timings_of(settings)))
+    extensions = [
+        e for e in markdown.setdefault("extensions", []) if not isinstance(e, ChartExtension | FigureExtension)
+    ]
+    extensions += [ChartExtension(timings=timings_of(settings)), FigureExtension()]
     markdown["extensions"] = extensions
 
 

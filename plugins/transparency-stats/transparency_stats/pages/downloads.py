@@ -7,6 +7,7 @@ import io
 import json
 from collections.abc import Iterable
 
+from transparency_stats.pages.events import event_files
 from transparency_stats.stats.model import Correction, Observation, StatsData
 
 OBSERVATION_FIELDS = [
@@ -179,4 +180,5 @@ def data_files(stats: StatsData) -> dict[str, bytes]:
     }
     files = {name: text.encode("utf-8") for name, text in texts.items()}
     files.update({f"instantanes/{s.filename}": s.data for s in stats.snapshots})
+    files.update(event_files(stats))
     return files

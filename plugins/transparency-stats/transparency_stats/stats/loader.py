@@ -23,6 +23,7 @@ from transparency_stats.french import is_whole_month
 from transparency_stats.settings import Layout
 
 from .catalogue import parse_catalogue
+from .events import parse_events
 from .files import display_path, fingerprint, read_file, real_folder, snapshot_names
 from .model import Correction, Metric, Observation, StatsData, Value
 from .snapshots import CorrectionRequest, ParsedSnapshot, parse_snapshot
@@ -65,6 +66,13 @@ def load_stats(
             if snapshot is not None:
                 parsed.append(snapshot)
 
+    events = {}
+    if (stats_dir / "events.yaml").exists() or (stats_dir / "events.yaml").is_symlink():
+        events_path = display_path(stats_dir / "events.yaml", display_root)
+        with problems.collect():
+            files[events_path] = read_file(stats_dir / "events.yaml", root, events_path, "file not found", "")
+            events = parse_events(files[events_path], events_path, problems)
+
     parsed.sort(key=lambda item: (item.snapshot.date, item.snapshot.filename))
     observations, corrections = merge_figures(parsed, catalogue, problems)
     check_falls(observations, catalogue, parsed, problems)
@@ -76,6 +84,7 @@ def load_stats(
         fingerprint=fingerprint(files),
         corrections=tuple(corrections),
         catalogue_path=catalogue_path,
+        events=events,
     )
 
 

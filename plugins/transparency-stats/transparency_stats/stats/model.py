@@ -88,6 +88,7 @@ class StatsData:
     fingerprint: str  # SHA-256 over every file read, to tell when anything changed
     corrections: tuple[Correction, ...] = ()
     catalogue_path: str = "metrics.yaml"  # the catalogue, as messages name it (the loader gives its real path)
+    events: dict = field(default_factory=dict)  # id → stats.events.Event, from the optional stats/events.yaml
 
     def __post_init__(self):
         # Start days per metric, to find a window by bisection: a chart's cost must
@@ -119,3 +120,5 @@ class ChartSpec:
     caption: str | None = None
     path: str = ""  # the post's file, for messages
     line: int = 1  # line of the opening fence in the post
+    follows_latest: bool = False  # `to: latest`: the newest figures, even in a dated post
+    events: tuple[str, ...] = ()  # ids of stats/events.yaml, marked on the chart
