@@ -13,6 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_DAY = dt.date(2015, 1, 1)
 DAYS = (dt.date(2017, 12, 31) - FIRST_DAY).days + 1  # 2015–2017
+KNOWN_AFTER = dt.timedelta(days=45)  # a chart's window ends this long before its post: its figures are published
 WORDS = """campagne programme avenir commun peuple citoyens république écologie planification partage richesses
 travail salaires retraite santé hôpital école laïcité démocratie constituante assemblée référendum souveraineté
 énergie climat mer agriculture paysans ouvriers quartiers jeunesse culture numérique réseaux vidéo chaîne abonnés
@@ -299,24 +300,28 @@ def make_chart(
 ) -> ChartInfo:
     """Return a chart block of 1–3 metrics of one kind over a 4–16 month window that holds data, like a campaign's."""
     if first:  # a plain line chart of one total metric over all dates: the warm rebuild edits its data
-        text = f"metrics: {total_ids[0]}\ntitle: Évolution de référence\ntype: line"
+        text = f"metrics: {total_ids[0]}\ntitle: Évolution de référence\ntype: line\nto: latest"
         return ChartInfo(post, number, (total_ids[0],), text)
     use_periods = bool(period_ids) and rng.random() < 0.35
     pool = period_ids if use_periods else total_ids
     chosen = tuple(rng.sample(pool, min(len(pool), rng.choice((1, 1, 2, 3)))))
     chart_type = rng.choice(("bar", "bar", "latest", None) if use_periods else ("line", "line", "area", "latest", None))
-    for _ in range(20):  # a window where every chosen metric has a figure
-        start = FIRST_DAY + dt.timedelta(days=rng.randint(0, max(0, span_days - 500)))
-        end = start + dt.timedelta(days=rng.randint(120, 500))
+    # A post is a dated document: its chart shows a window that ends before the post's date, far
+    # enough (KNOWN_AFTER) for a month's count to have been published by then; a post too early
+    # for any such window follows the newest figures (`to: latest`), as an author would write.
+    last = post.date.date() - KNOWN_AFTER
+    start = None
+    for _ in range(20 if last > FIRST_DAY + dt.timedelta(days=120) else 0):  # a window where every metric has a figure
+        start = FIRST_DAY + dt.timedelta(days=rng.randint(0, max(0, (last - FIRST_DAY).days - 120)))
+        end = min(start + dt.timedelta(days=rng.randint(120, 500)), last)
         if all(any(s >= start and e <= end for s, e in observed[m]) for m in chosen):
             break
-    else:
         start = None
     lines = [f"metrics: {chosen[0]}" if len(chosen) == 1 else f"metrics: [{', '.join(chosen)}]"]
     if rng.random() < 0.7:
         lines.append(f"title: {sentence(rng, 5)[:-1].rstrip(' !?')}, {rng.randint(2015, 2017)}")
     lines += [f"type: {chart_type}"] if chart_type else []
-    lines += [f"from: {start.isoformat()}", f"to: {end.isoformat()}"] if start else []
+    lines += [f"from: {start.isoformat()}", f"to: {end.isoformat()}"] if start else ["to: latest"]
     if not use_periods and chart_type != "latest" and rng.random() < 0.1:
         lines.append("scale: log")
     if rng.random() < 0.3:
