@@ -201,3 +201,18 @@ def test_wrong_settings_are_one_line_each_and_stop_the_plugin(tmp_path, name, va
     assert len(errors) == 1 and errors[0].startswith(problem), errors
     assert "\n" not in errors[0]
     assert not (output / "transparence").exists()
+
+
+def test_a_post_is_dated_whatever_its_slug_and_a_page_shows_the_latest_figures(tmp_path):
+    """Posts and pages are told apart by their generator, not by their chart ids (a post's slug may be page-x)."""
+    body = "Abonnés : {{ video.subscribers }}.\n"
+    files = {
+        "posts/page-x.md": post("Un billet", "page-x", body, Date="2016-11-01 09:00"),
+        "pages/apropos.md": post("Une page", "apropos", body, Date="2016-11-01 09:00"),
+    }
+    output, errors = build(tmp_path, files, PAGE_URL="{slug}/", PAGE_SAVE_AS="{slug}/index.html")
+    assert errors == []
+    text = (output / "page-x" / "index.html").read_text(encoding="utf-8")
+    assert "40\u202f000" in text and "145\u202f000" not in text  # what was known on its date
+    text = (output / "apropos" / "index.html").read_text(encoding="utf-8")
+    assert "145\u202f000" in text  # a page shows the newest figure

@@ -41,7 +41,7 @@ def fill_group(generator, group: str, build: StatsBuild) -> None:
     """Fill and register the charts of every post or page of a generator."""
     with build.timings.span("charts"):
         for content in contents(generator, group):
-            fill_content(content, build, chart_prefix(content, group))
+            fill_content(content, build, chart_prefix(content, group), is_post=group == "articles")
     build.fill(group)
 
 
@@ -53,7 +53,7 @@ def chart_prefix(content, group: str) -> str:
     return prefix
 
 
-def fill_content(content, build: StatsBuild, prefix: str) -> None:
+def fill_content(content, build: StatsBuild, prefix: str, is_post: bool) -> None:
     """Render and register the charts of one post or page, and keep its summary chart-free.
 
     A post without a `Summary:` header of its own gets `chart_description`, its first
@@ -64,7 +64,7 @@ def fill_content(content, build: StatsBuild, prefix: str) -> None:
     source = getattr(content, "_transparency_source", None)
     if source is None:
         # Figures in the text first: a post reads the stats its date knew (its charts too).
-        content._transparency_stats = fill_content_figures(content, build, is_post=prefix.startswith("graphique-"))
+        content._transparency_stats = fill_content_figures(content, build, is_post=is_post)
         source = content._transparency_source = content._content
     content.has_charts = has_placeholders(source)
     content.chart_description = None
@@ -90,7 +90,6 @@ def fill_content(content, build: StatsBuild, prefix: str) -> None:
         return chart.media
 
     followed_latest = []
-    is_post = not prefix.startswith(f"{CHART_PREFIXES['pages']}-")
     try:
         content._content = fill_placeholders(
             source,
