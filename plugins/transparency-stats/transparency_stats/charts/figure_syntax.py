@@ -11,8 +11,6 @@ is reported at its line and column.
 
 from __future__ import annotations
 
-import base64
-import json
 import re
 
 from markdown.extensions import Extension
@@ -20,6 +18,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 
 from .blocks import FENCE, closes
+from .placeholders import encode, split
 
 # An empty element of our own, not a comment: Markdown takes a paragraph holding only a
 # comment for a block and drops its <p>; an unknown inline element keeps it.
@@ -43,22 +42,12 @@ WORD_AFTER = re.compile(r"[ \n](?=[^\W\d_])")  # one space, then a letter: the f
 
 def encode_figure(payload: dict) -> str:
     """Return an empty element carrying a figure's text and position."""
-    data = json.dumps(payload, ensure_ascii=True, sort_keys=True).encode()
-    return FIGURE_OPEN + base64.b64encode(data).decode() + FIGURE_CLOSE
+    return encode(payload, FIGURE_OPEN, FIGURE_CLOSE)
 
 
 def split_figures(html: str):
     """Yield the HTML as ("html", text) and ("figure", payload) pieces, in order."""
-    position = 0
-    while True:
-        start = html.find(FIGURE_OPEN, position)
-        if start < 0:
-            yield "html", html[position:]
-            return
-        end = html.find(FIGURE_CLOSE, start)
-        yield "html", html[position:start]
-        yield "figure", json.loads(base64.b64decode(html[start + len(FIGURE_OPEN) : end]))
-        position = end + len(FIGURE_CLOSE)
+    return split(html, FIGURE_OPEN, FIGURE_CLOSE, "figure")
 
 
 def has_figures(html: str | None) -> bool:

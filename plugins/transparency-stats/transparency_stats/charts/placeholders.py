@@ -10,29 +10,34 @@ PLACEHOLDER_OPEN = "<!--transparency-chart "
 PLACEHOLDER_CLOSE = "-->"
 
 
+def encode(payload: dict, opening: str, closing: str) -> str:
+    """Return `payload` as base64 JSON between two markers: a placeholder that survives Markdown and the cache."""
+    data = json.dumps(payload, ensure_ascii=True, sort_keys=True).encode()
+    return opening + base64.b64encode(data).decode() + closing
+
+
+def split(html: str, opening: str, closing: str, kind: str):
+    """Yield the HTML as ("html", text) and (kind, payload) pieces, in order, for placeholders between the markers."""
+    position = 0
+    while True:
+        start = html.find(opening, position)
+        if start < 0:
+            yield "html", html[position:]
+            return
+        end = html.find(closing, start)
+        yield "html", html[position:start]
+        yield kind, json.loads(base64.b64decode(html[start + len(opening) : end]))
+        position = end + len(closing)
+
+
 def encode_placeholder(payload: dict) -> str:
     """Return an HTML comment carrying the block's text and line."""
-    data = json.dumps(payload, ensure_ascii=True, sort_keys=True).encode()
-    return PLACEHOLDER_OPEN + base64.b64encode(data).decode() + PLACEHOLDER_CLOSE
-
-
-def decode_placeholder(token: str) -> dict:
-    """Return the payload of a placeholder written by `encode_placeholder`."""
-    return json.loads(base64.b64decode(token))
+    return encode(payload, PLACEHOLDER_OPEN, PLACEHOLDER_CLOSE)
 
 
 def split_placeholders(html: str):
     """Yield the HTML as ("html", text) and ("chart", payload) pieces, in order."""
-    position = 0
-    while True:
-        start = html.find(PLACEHOLDER_OPEN, position)
-        if start < 0:
-            yield "html", html[position:]
-            return
-        end = html.find(PLACEHOLDER_CLOSE, start)
-        yield "html", html[position:start]
-        yield "chart", decode_placeholder(html[start + len(PLACEHOLDER_OPEN) : end])
-        position = end + len(PLACEHOLDER_CLOSE)
+    return split(html, PLACEHOLDER_OPEN, PLACEHOLDER_CLOSE, "chart")
 
 
 def has_placeholders(html: str) -> bool:
