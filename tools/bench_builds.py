@@ -12,7 +12,6 @@ import json
 import os
 import runpy
 import shutil
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -22,7 +21,7 @@ from statistics import median
 from time import perf_counter
 
 from tools import sitebuild  # the child's builder
-from tools.bench_common import ROOT, SETTINGS, CheckFailed, Context, Row, Section, check, row, soup
+from tools.bench_common import SETTINGS, CheckFailed, Context, Row, Section, check, row, run_child_build, soup
 from tools.synthetic_site import DAYS, ChartInfo, SyntheticSite, generate_site
 
 PLUGIN = "transparency_stats"
@@ -105,14 +104,7 @@ def run_build(output: Path, overrides: dict) -> Build:
         "result": str(result),
         "overrides": {**overrides, "TRANSPARENCY_STATS_TIMINGS_FILE": str(timings)},
     }
-    done = subprocess.run(
-        [sys.executable, "-m", "tools.bench_builds", "--build", json.dumps(request)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    check(done.returncode == 0, f"a build crashed:\n{done.stderr[-3000:]}")
+    run_child_build("tools.bench_builds", request)
     outcome = json.loads(result.read_text(encoding="utf-8"))
     check(not outcome["problems"], "the site does not build cleanly:\n  " + "\n  ".join(outcome["problems"][:10]))
     data = json.loads(timings.read_text(encoding="utf-8")) if timings.is_file() else {"seconds": {}, "calls": {}}

@@ -8,8 +8,11 @@ of `SECTIONS` in order; a new measurement is a module with a section, added to t
 
 from __future__ import annotations
 
+import json
 import os
 import platform
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,3 +105,15 @@ def print_table(rows: list[Row]) -> None:
     rule = "  ".join("-" * w for w in widths)
     for line in (rule, headers, rule, *rows, rule):
         print(line if line is rule else "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
+
+
+def run_child_build(module: str, request: dict) -> None:
+    """Build in a fresh interpreter (`python -m MODULE --build REQUEST`), as a user's build runs; fail on a crash."""
+    done = subprocess.run(
+        [sys.executable, "-m", module, "--build", json.dumps(request)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    check(done.returncode == 0, f"a build crashed:\n{done.stderr[-3000:]}")

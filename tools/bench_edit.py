@@ -10,7 +10,6 @@ fresh process, images off (bench_builds' figure 1 "without"). Images are off in 
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,18 +19,12 @@ from statistics import median
 
 from tools.bench_builds import base_site, site_build
 from tools.bench_common import ROOT, SETTINGS, CheckFailed, Context, Row, Section, check, load, row
+from tools.serving import free_port
 
 BUDGET_LOOP = 0.25  # save → page shown / stock Pelican's cold build of the same content
 SERVE_TIMEOUT_S = 600  # the first build is a cold one
 LOOP_TIMEOUT_S = 120
 GAP_S = 3.5  # livereload ignores a second reload within 3 s of the last one
-
-
-def free_port() -> int:
-    """Return a TCP port free on 127.0.0.1 right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def write_settings(site, folder: Path) -> Path:

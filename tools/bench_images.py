@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import sys
 import time
 from functools import partial
@@ -19,7 +18,7 @@ from pathlib import Path
 from statistics import median
 
 from tools.bench_builds import base_site, site_overrides
-from tools.bench_common import ROOT, SETTINGS, Context, Row, Section, check, load, row
+from tools.bench_common import ROOT, SETTINGS, Context, Row, Section, check, load, row, run_child_build
 from tools.image_budget import count_output
 
 BUDGET_PER_IMAGE = 1.5  # our cost per image drawn / plotly.js's toImage of the same figures
@@ -92,14 +91,7 @@ def full_build(site, folder: Path, images: bool, figures: Path | None = None) ->
         "result": str(folder / "result.json"),
         "figures": str(figures) if figures else "",
     }
-    done = subprocess.run(
-        [sys.executable, "-m", "tools.bench_images", "--build", json.dumps(request)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    check(done.returncode == 0, f"a build crashed:\n{done.stderr[-3000:]}")
+    run_child_build("tools.bench_images", request)
     result = json.loads((folder / "result.json").read_text(encoding="utf-8"))
     check(not result["problems"], "the site does not build cleanly:\n  " + "\n  ".join(result["problems"][:10]))
     return result

@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tools.serving import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 SITE_CONFIG = ROOT / "deploy" / "nginx.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -39,13 +41,6 @@ class NginxFailed(Exception):
 def available() -> bool:
     """Tell whether Debian's nginx and its brotli_static module are installed."""
     return Path(NGINX).exists() and BROTLI_MODULE.exists() and MIME_TYPES.exists()
-
-
-def free_port() -> int:
-    """Return a TCP port free on 127.0.0.1 now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def local_server_block(root: Path, port: int, text: str | None = None) -> str:

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import functools
 import http.server
+import socket
 import threading
 from pathlib import Path
+
+
+def free_port() -> int:
+    """Return a TCP port free on 127.0.0.1 now (for a server the caller starts on it)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
