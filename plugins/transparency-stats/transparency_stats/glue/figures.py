@@ -9,11 +9,12 @@ from pathlib import Path
 
 from transparency_stats.authoring.report import summary_place
 from transparency_stats.charts.figure_syntax import has_figures
+from transparency_stats.charts.placeholders import has_placeholders
 from transparency_stats.charts.text_figures import FigureFill, fill_figures
 from transparency_stats.errors import Problems
 from transparency_stats.french import format_date_long
 from transparency_stats.pages.views import correction_anchor, metric_page_urls
-from transparency_stats.stats.dated import as_of, last_update
+from transparency_stats.stats.dated import last_update
 from transparency_stats.stats.files import display_path
 from transparency_stats.stats.model import StatsData
 
@@ -42,18 +43,22 @@ def fill_content_figures(content, build: StatsBuild, is_post: bool) -> StatsData
     A post reads the stats known on its date (`as_of`); a page, the newest. Sets
     `figures_updated` (« chiffres mis à jour le … », when a figure or chart follows the newest
     figures, set again by the charts) and `plain_summary` (the summary with figures as plain
-    words, for `description` meta). Problems are logged, one line each.
+    words, for `description` meta). Problems are logged, one line each. Returns None when
+    the content shows no figure and no chart.
     """
     content.figures_updated = None
     content.plain_summary = None
     stats, layout = build.stats, build.layout
     if stats is None:
         return None
-    day = document_date(content) if is_post else None
-    dated = as_of(stats, day) if day is not None else stats
     own_summary = "summary" in content.metadata
     summary = content.metadata.get("summary") if own_summary else None
-    if not has_figures(content._content) and not has_figures(summary):
+    shows_figures = has_figures(content._content) or has_figures(summary)
+    if not shows_figures and not has_placeholders(content._content):
+        return None  # nothing in it reads the stats
+    day = document_date(content) if is_post else None
+    dated = build.known_on(day) if day is not None else stats
+    if not shows_figures:
         return dated
     fill = FigureFill(
         stats=dated,

@@ -109,7 +109,7 @@ def charts_in_feed(context, feed):
         entry = build.charts.feed_entries.get(feed_key(item["link"]))
         if entry is None:
             continue
-        html, figures = entry
+        html, figures = entry()
         if isinstance(feed, Rss201rev2Feed):  # RSS carries summaries: add the charts after it
             item["description"] = (item["description"] or "") + figures
         else:

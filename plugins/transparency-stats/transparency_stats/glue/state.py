@@ -22,6 +22,7 @@ from transparency_stats.errors import StatsError
 from transparency_stats.media.image_plots import Theme
 from transparency_stats.media.shown import ChartRegistry
 from transparency_stats.settings import Layout, setting
+from transparency_stats.stats.dated import KnownOn
 from transparency_stats.stats.loader import load_stats
 from transparency_stats.stats.model import StatsData
 from transparency_stats.timings import NoTimings, PhaseTimings, timings_of
@@ -55,6 +56,11 @@ class StatsBuild:
     stage: Stage = Stage.READING
     filled: set[str] = field(default_factory=set)  # the content groups whose charts are registered
     data_pages: list = field(default_factory=list)  # the data pages' views, by platform (DATA_PAGES)
+    known_on: KnownOn | None = None  # the stats a dated post reads (stats.dated), None when they failed to load
+
+    def __post_init__(self):
+        if self.stats is not None and self.known_on is None:
+            self.known_on = KnownOn(self.stats)
 
     def fill(self, group: str) -> None:
         """Record that a content group ("articles", "pages") has registered its charts."""

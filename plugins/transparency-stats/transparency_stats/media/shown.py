@@ -10,6 +10,7 @@ alone, so the HTML can be written before the chart is registered.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -75,8 +76,8 @@ class ChartRegistry:
     site_description: str
     theme: Theme | None = None
     charts: dict[str, ShownChart] = field(default_factory=dict)
-    # a post's URL path: (its HTML for full-content feeds, its charts alone for summary feeds)
-    feed_entries: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # a post's URL path: a callable returning (its HTML for full-content feeds, its charts alone for summary feeds)
+    feed_entries: dict[str, Callable[[], tuple[str, str]]] = field(default_factory=dict)
     frozen: bool = False
 
     @property
