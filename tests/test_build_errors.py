@@ -46,6 +46,23 @@ def test_broken_date_fails_naming_file_and_line_and_keeps_output(built_project):
     assert digests(built_project / "output") == before
 
 
+def test_an_empty_post_says_it_needs_a_title_and_keeps_output(built_project):
+    before = digests(built_project / "output")
+    empty = built_project / "content" / "posts" / "2016-06-30-vide.md"
+    empty.write_text("", encoding="utf-8")  # a volunteer's editor saved a new file before anything was typed
+    try:
+        result = run_build(built_project)
+    finally:
+        empty.unlink()
+    assert result.returncode == 1
+    problems = problem_lines(result.stderr)
+    assert problems == [
+        "content/posts/2016-06-30-vide.md:1:1: this post has no title —"
+        " add a line like 'Title: Mon billet' at the top of its header (an empty file has none)"
+    ]
+    assert digests(built_project / "output") == before
+
+
 def test_misspelt_metric_fails_with_file_line_and_suggestion(built_project):
     before = digests(built_project / "output")
     post = built_project / "content" / "posts" / "zz-chart.md"

@@ -22,6 +22,14 @@ RENAME_EXCHANGE = 2  # Linux renameat2() flag: swap two paths in one step
 AT_FDCWD = -100
 
 
+# What to write when Pelican skips a post for a missing header field.
+MISSING_FIELD = {
+    "title": "add a line like 'Title: Mon billet' at the top of its header (an empty file has none)",
+    "date": "add a line like 'Date: 2017-01-05 10:00' to its header,"
+    " or start its file name with the date, like 2017-01-05-mon-billet.md",
+}
+
+
 class BuildFailed(Exception):
     """The build found problems; each is one line for the person who caused it."""
 
@@ -50,10 +58,8 @@ class ProblemCollector(logging.Handler):
             source = getattr(record.args[0], "source_path", None) or str(record.args[0])
             shown = display_path(Path(source), self.content_root.resolve().parent)
             field = record.args[1] if len(record.args) > 1 else "date"
-            self.problems.append(
-                f"{shown}:1:1: this post has no {field} — add a line like 'Date: 2017-01-05 10:00' to its header,"
-                " or start its file name with the date, like 2017-01-05-mon-billet.md"
-            )
+            advice = MISSING_FIELD.get(field, MISSING_FIELD["date"])
+            self.problems.append(f"{shown}:1:1: this post has no {field} — {advice}")
             return
         message = " ".join(record.getMessage().split())
         self.problems.append(message)
