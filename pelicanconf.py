@@ -41,6 +41,9 @@ CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 CACHE_PATH = str(ROOT / ".cache" / "pelican")
 CONTENT_CACHING_LAYER = "reader"
+# Not gzipped: the cache is written on every build, and compressing it was 0.1 s of each save
+# in `invoke livereload` on a 1 000-post site (4 MB on disk instead of 1 MB).
+GZIP_CACHE = False
 
 # Clean URLs. Pagination lives under the list's own folder (`…/page/2/`), so
 # page 2 of tag `a1` can never collide with tag `a12` (Pelican's default

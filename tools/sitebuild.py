@@ -46,6 +46,7 @@ class ProblemCollector(logging.Handler):
         self.root = root
         self.content_root = root  # Pelican names unreadable posts relative to its PATH
         self.problems: list[str] = []
+        self.said_cache = False
 
     def emit(self, record: logging.LogRecord) -> None:
         """Turn a log record into a one-line problem naming the file."""
@@ -60,6 +61,13 @@ class ProblemCollector(logging.Handler):
             field = record.args[1] if len(record.args) > 1 else "date"
             advice = MISSING_FIELD.get(field, MISSING_FIELD["date"])
             self.problems.append(f"{shown}:1:1: this post has no {field} — {advice}")
+            return
+        if record.msg.startswith("Cannot unpickle cache"):
+            # Pelican could not read its content cache (written by older code, or with other
+            # settings, like GZIP_CACHE) and reads every post afresh: a slower build, not a problem.
+            if not self.said_cache:
+                print("The content cache was written differently: the build reads every post afresh.", file=sys.stderr)
+                self.said_cache = True
             return
         message = " ".join(record.getMessage().split())
         self.problems.append(message)

@@ -23,7 +23,7 @@ from transparency_stats.media.image_plots import Theme
 from transparency_stats.media.shown import ChartRegistry
 from transparency_stats.settings import Layout, setting
 from transparency_stats.stats.dated import KnownOn
-from transparency_stats.stats.loader import load_stats
+from transparency_stats.stats.loader import load_stats_again
 from transparency_stats.stats.model import StatsData
 from transparency_stats.timings import NoTimings, PhaseTimings, timings_of
 
@@ -99,7 +99,7 @@ def start_build(settings) -> StatsBuild:
     layout = Layout.from_settings(settings)
     with timings.span("load"):
         try:
-            stats = load_stats(
+            stats = load_stats_again(
                 setting(settings, "TRANSPARENCY_STATS_PATH"), display_root=project_root(settings), layout=layout
             )
         except StatsError as error:

@@ -6,7 +6,7 @@ import bisect
 import dataclasses
 import datetime as dt
 
-from .model import Correction, Observation, StatsData
+from .model import Correction, StatsData
 
 
 def first_published(stats: StatsData) -> dict[tuple[str, dt.date, dt.date], dt.date]:
@@ -45,7 +45,15 @@ class KnownOn:
 
     def __init__(self, stats: StatsData):
         self.stats = stats
-        self.published = first_published(stats)
+        published = first_published(stats)
+        # Each figure with the day it was first published, worked out once for every day asked.
+        self.dated = {
+            metric: [(o, published.get((o.metric, o.start, o.end), o.snapshot.date)) for o in found]
+            for metric, found in stats.observations.items()
+        }
+        self.corrections = [
+            (c, published.get((c.new.metric, c.new.start, c.new.end), c.new.snapshot.date)) for c in stats.corrections
+        ]
         self.days = sorted({s.date for s in stats.snapshots})
         self.known: dict[dt.date | None, StatsData] = {}
 
@@ -59,18 +67,17 @@ class KnownOn:
 
     def work_out(self, through: dt.date | None) -> StatsData:
         """Return the stats published by the snapshots dated `through` or before (none when `through` is None)."""
-        stats, published = self.stats, self.published
+        last = through or dt.date.min
 
-        def known(o: Observation) -> bool:
-            return through is not None and published.get((o.metric, o.start, o.end), o.snapshot.date) <= through
+        def known(pairs):
+            return tuple(item for item, published in pairs if through is not None and published <= last)
 
-        observations = {metric: tuple(o for o in found if known(o)) for metric, found in stats.observations.items()}
         return dataclasses.replace(  # the catalogue, its path and the events stay as they are
-            stats,
-            snapshots=tuple(s for s in stats.snapshots if through is not None and s.date <= through),
-            observations=observations,
-            fingerprint=f"{stats.fingerprint}@{through.isoformat() if through else 'none'}",
-            corrections=tuple(c for c in stats.corrections if known(c.new)),
+            self.stats,
+            snapshots=tuple(s for s in self.stats.snapshots if through is not None and s.date <= through),
+            observations={metric: known(pairs) for metric, pairs in self.dated.items()},
+            fingerprint=f"{self.stats.fingerprint}@{through.isoformat() if through else 'none'}",
+            corrections=known(self.corrections),
         )
 
 
