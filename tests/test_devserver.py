@@ -13,7 +13,13 @@ import pytest
 
 from site_helpers import copy_project
 from tools.devserver import Builder
+from tools.preview import output_name
 
+# Open in the browser during the session: the post edited, and a post whose chart reads the snapshot edited.
+VIEWED = (
+    "http://127.0.0.1:8000/2016/02/une-plateforme-pour-agir/",
+    "http://127.0.0.1:8000/2017/01/reseaux-et-mouvements/",
+)
 SOURCES = ("content", "stats", "theme", "plugins", "tools", "pelicanconf.py", "publishconf.py")
 
 
@@ -75,17 +81,55 @@ def test_every_save_of_an_edit_session_gives_the_site_a_clean_build_gives(tmp_pa
         ("a template", lambda: edit(project / "theme" / "templates" / "base.html", "</body>", "<!-- v2 --></body>")),
     ]
     builder = Builder(project / "pelicanconf.py", project / "output", cwd=project)
+    early: dict[str, bytes] = {}  # the pages written first, as the browser reloaded them
+
+    def written_first(note, pages):
+        early.update({page: (project / "output" / page).read_bytes() for page in pages})
+
+    builder.on_shown = written_first
     try:
         assert builder.build().problems == []
         for number, (what, change) in enumerate(steps):
             change()
-            assert builder.build().problems == [], what
+            early.clear()
+            assert builder.build(viewed=VIEWED).problems == [], what
             served = tree(project / "output")
+            # The pages open in the browser were written first, and are the finished build's very bytes.
+            assert sorted(early) == sorted(output_name(url) for url in VIEWED), what
+            assert {page: served[page] for page in early} == early, what
             clean = clean_build(project, tmp_path / f"clean-{number}")
             assert served.keys() == clean.keys(), (what, served.keys() ^ clean.keys())
             differ = [path for path in served if served[path] != clean[path]]
             assert not differ, (what, differ[:10])
         good = tree(project / "output")
+
+        # A build that fails after writing the open pages first (a broken tag page template):
+        # they are put back, and the site served stays the last good one.
+        tag_template = project / "theme" / "templates" / "tag.html"
+        edit(tag_template, "{% block content %}", '{% block content %}{% include "_absent.html" %}')
+        edit(post, "Une phrase ajoutée pendant la session.", "Une phrase jamais publiée.")
+        early.clear()
+        failed = builder.build(viewed=VIEWED)
+        assert failed.problems and early, "the open pages were not written first"
+        assert any("jamais publiée" in page.decode() for page in early.values())
+        assert tree(project / "output") == good
+        edit(tag_template, '{% include "_absent.html" %}', "")
+        edit(post, "Une phrase jamais publiée.", "Une phrase ajoutée pendant la session.")
+
+        # A newer save stops a build under way: the first request is superseded, the second
+        # builds, and the site is again what a clean build gives.
+        edit(post, "Une phrase ajoutée pendant la session.", "Une phrase changée deux fois.")
+        early.clear()
+        first = builder.request(viewed=VIEWED)
+        while not early:  # the first build is writing
+            time.sleep(0.05)
+        edit(post, "Une phrase changée deux fois.", "Une phrase changée trois fois.")
+        second = builder.request(viewed=VIEWED)
+        assert builder.wait(first) is None, "the older build was not superseded"
+        assert builder.wait(second).problems == []
+        served = tree(project / "output")
+        assert served == clean_build(project, tmp_path / "clean-superseded")
+        good = served
 
         # A broken snapshot: the build fails with its one-line problem, the site stays the last good one.
         edit(snapshot, "80777", "quatre-vingt mille")
@@ -100,6 +144,6 @@ def test_every_save_of_an_edit_session_gives_the_site_a_clean_build_gives(tmp_pa
         recovered = builder.build()
         assert recovered.problems == [] and tree(project / "output") == good
         assert "var problems = [];" in recovered.script()
-        assert builder.builds == len(steps) + 3
+        assert builder.builds == len(steps) + 5  # the superseded build is not counted
     finally:
         builder.stop()

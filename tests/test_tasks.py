@@ -110,8 +110,43 @@ def test_livereload_rebuilds_and_reloads_the_open_page_within_the_csp(tmp_path, 
         assert "80\u202f777" in page_text(), "the open page never reloaded with the edited snapshot"
         assert page.reported_csp == []
         assert page.problems() == []
+
+        def overlay() -> str:
+            try:
+                return page.page.evaluate(
+                    "() => window.__notReloaded ? ''"
+                    " : (document.getElementById('build-failed') || {}).textContent || ''"
+                )
+            except Exception:  # the page is reloading
+                return ""
+
+        # The open page was written first; wait for the build to finish (a page not open has the figure).
+        metric_page = f"http://127.0.0.1:{port}/transparence/youtube.subscribers/"
+        while time.monotonic() < deadline:
+            with urllib.request.urlopen(metric_page, timeout=5) as answer:  # noqa: S310 (loopback)
+                if "80\u202f777" in answer.read().decode("utf-8"):
+                    break
+            time.sleep(0.25)
+
+        # A broken save: the page reloads with the problem over the last good site.
+        page.page.evaluate("() => { window.__notReloaded = true; }")
+        snapshot.write_text(snapshot.read_text(encoding="utf-8").replace("80777", "quatre-vingt mille"), "utf-8")
+        deadline = time.monotonic() + WAIT_MS / 1000
+        while "2016-11-30-youtube.yaml" not in overlay() and time.monotonic() < deadline:
+            page.page.wait_for_timeout(250)
+        assert "2016-11-30-youtube.yaml" in overlay(), "the failed build was not shown in the page"
+        assert "80\u202f777" in page_text(), "the last good site is not the one shown"
+
+        # The next good save recovers: the page reloads without the overlay, with the new figure.
+        page.page.evaluate("() => { window.__notReloaded = true; }")
+        snapshot.write_text(snapshot.read_text(encoding="utf-8").replace("quatre-vingt mille", "80888"), "utf-8")
+        deadline = time.monotonic() + WAIT_MS / 1000
+        while "80\u202f888" not in page_text() and time.monotonic() < deadline:
+            page.page.wait_for_timeout(250)
+        assert "80\u202f888" in page_text() and overlay() == "", "the good save did not recover the page"
+        assert page.reported_csp == []
     finally:
         page.close()
         server.kill()
         log = server.communicate()[0]
-    assert "Reload 1 waiters" in log, log
+    assert "Reloaded 1 open page(s)." in log, log

@@ -2,16 +2,22 @@
 
 Builds run in one long-lived process (`python -m tools.devserver --worker SETTINGS OUTPUT`): Python,
 Pelican, the plugin and Chromium's exporter are loaded once, and Pelican's content cache re-reads
-only the files that changed, so a save costs a build, not a start-up. A change under plugins/ or
-tools/, or of a settings file, starts a fresh worker, so edited code counts. A failed build keeps
-the last good site; its problems are printed in the terminal and shown in the page, over the site,
-until a good save replaces them.
+only the files that changed, so a save costs a build, not a start-up. The pages open in a browser
+are written first, as soon as every generator has read the site (tools/preview.py), and the
+browser reloads them while the rest of the build goes on; when the build is done, an open page
+reloads again only if its bytes changed. A newer save stops the build under way at its next file
+and starts again. A change under plugins/ or tools/, or of a settings file, starts a fresh
+worker, so edited code counts. A failed build keeps the last good site (early pages are put
+back); its problems are printed in the terminal and shown in the page, over the site, until a
+good save replaces them.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import os
+import select
 import shutil
 import subprocess
 import sys
@@ -20,11 +26,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tools.preview import output_name
+
 ROOT = Path(__file__).resolve().parent.parent
 WATCHED = ("content", "theme", "stats")  # a build in the same worker
 WATCHED_CODE = ("plugins", "tools", "pelicanconf.py", "publishconf.py")  # a build in a fresh worker
 POLL_MS = 200  # how often sources are checked (livereload's own poll waits 800 ms)
 RESULT = "@@build-result "  # the worker's answer, one line of JSON after this marker
+SHOWN = "@@pages-written-first "  # the worker wrote the open pages early: one line of JSON
 # Shown in the page after a failed build (a same-origin script: the site's policy allows no inline one).
 STATUS_SCRIPT = """(function () {
   var problems = %s;
@@ -58,13 +67,29 @@ class BuildStatus:
         return STATUS_SCRIPT % json.dumps(self.problems, ensure_ascii=False)
 
 
+class Superseded(Exception):
+    """A newer save came while this build was writing: it stops, and the newer one starts."""
+
+
+def say(marker: str, answer: dict) -> None:
+    """Write one answer line for the server."""
+    print(marker + json.dumps(answer, ensure_ascii=False), flush=True)
+
+
 def worker(settings: Path, output: Path) -> None:
-    """Build each time a line arrives on stdin; answer one result line per build; stop at end of input."""
+    """Build for each request line on stdin (JSON: id, the URLs open in browsers); answer; stop at end of input.
+
+    While building, the requests that arrive are queued: the build stops at its next file
+    written (the newest request supersedes it and every older one still queued).
+    """
     from tools import sitebuild
     from tools.postprocess import precompress
+    from tools.preview import Preview
 
     postprocess = functools.partial(precompress, cache_dir=ROOT / ".cache" / "precompressed")
     removals: list[threading.Thread] = []
+    requests = Requests(sys.stdin.fileno())
+    served = Path(output).resolve()
 
     def discard(previous: Path) -> None:
         """Remove the previous output after answering: the browser need not wait for 10 000 deletions."""
@@ -73,30 +98,107 @@ def worker(settings: Path, output: Path) -> None:
         removals.append(threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True}))
         removals[-1].start()
 
-    for _ in sys.stdin:
+    def checkpoint() -> None:
+        if requests.waiting():
+            raise Superseded
+
+    request = requests.get()
+    while request is not None:
+        while requests.waiting():  # older requests still queued are superseded unbuilt
+            say(RESULT, {"id": request["id"], "superseded": True})
+            request = requests.get()
+            if request is None:
+                return
         for removal in removals:
             removal.join()  # the previous build's leftovers are gone before the next build
         removals.clear()
         started = time.perf_counter()
+        early = Preview(served, {output_name(url) for url in request.get("viewed", ())})
+
+        def write_early(generators, early=early, started=started, request=request):
+            pages = early.write(generators)
+            if pages:
+                say(SHOWN, {"id": request["id"], "pages": pages, "seconds": time.perf_counter() - started})
+
+        answer = {"id": request["id"], "problems": []}
         try:
-            sitebuild.build(settings, output, postprocess=postprocess, discard=discard)
-            problems = []
+            sitebuild.build(
+                settings,
+                output,
+                postprocess=postprocess,
+                discard=discard,
+                before_writing=write_early,
+                checkpoint=checkpoint,
+            )
+        except Superseded:
+            early.restore()
+            answer = {"id": request["id"], "superseded": True}
         except sitebuild.BuildFailed as failure:
-            problems = failure.problems
+            answer["problems"] = failure.problems
         except Exception as error:  # noqa: BLE001 (a crash is one line here too; the worker keeps serving)
-            problems = [f"the build crashed: {' '.join(str(error).split()) or error.__class__.__name__}"]
-        answer = {"problems": problems, "seconds": time.perf_counter() - started}
-        print(RESULT + json.dumps(answer, ensure_ascii=False), flush=True)
+            answer["problems"] = [f"the build crashed: {' '.join(str(error).split()) or error.__class__.__name__}"]
+        if answer.get("problems"):
+            early.restore()  # the site served stays the last good one
+        answer["seconds"] = time.perf_counter() - started
+        say(RESULT, answer)
+        request = requests.get()
+
+
+class Requests:
+    """The requests on the worker's input, one JSON line each, read without a thread.
+
+    The build forks (precompression's process pool): a thread blocked reading stdin holds its
+    lock, and a forked child that closes stdin would wait for it for ever (seen). So the input
+    is polled with select() between files written.
+    """
+
+    def __init__(self, fd: int):
+        self.fd, self.buffer, self.lines, self.ended = fd, b"", [], False
+
+    def read(self, timeout: float | None) -> None:
+        """Read what has arrived (waiting up to `timeout`; None: until something does)."""
+        if self.ended or not select.select([self.fd], [], [], timeout)[0]:
+            return
+        data = os.read(self.fd, 65536)
+        if not data:
+            self.ended = True
+        self.buffer += data
+        *complete, self.buffer = self.buffer.split(b"\n")
+        self.lines += [json.loads(line) for line in complete if line.strip()]
+
+    def waiting(self) -> bool:
+        """Tell whether a request (or the end of input) is waiting."""
+        self.read(0)
+        return bool(self.lines) or self.ended
+
+    def get(self):
+        """Return the next request, waiting for it; None at the end of input."""
+        while not self.lines and not self.ended:
+            self.read(None)
+        return self.lines.pop(0) if self.lines else None
 
 
 class Builder:
-    """Build in a long-lived worker process; start a fresh one when code changed or the worker died."""
+    """Build in a long-lived worker process; start a fresh one when code changed or the worker died.
+
+    `request()` asks for a build and returns at once; `wait()` waits for its outcome; `build()`
+    does both. `on_shown(note, pages)` is called when the worker has written the open pages early,
+    `on_done(note, status)` when a build ends (status None: superseded by a newer request), each
+    with the `note` its request was given.
+    """
 
     def __init__(self, settings: Path, output: Path, cwd: Path = ROOT):
         self.settings, self.output, self.cwd = Path(settings), Path(output), Path(cwd)
         self.process: subprocess.Popen | None = None
         self.status = BuildStatus()
         self.builds = 0
+        self.on_shown = lambda note, pages: None
+        self.on_done = lambda note, status: None
+        self.done: dict[int, BuildStatus | None] = {}  # request id → its outcome (None: superseded)
+        self.notes: dict[int, object] = {}  # request id → its note, until it is done
+        self.sent: dict[subprocess.Popen, set[int]] = {}  # worker → the requests it has not answered
+        self.changed = threading.Condition()
+        self.requests = 0
 
     def start(self) -> None:
         """Start a worker (stopping the previous one)."""
@@ -109,6 +211,8 @@ class Builder:
             text=True,
             bufsize=1,
         )
+        self.sent[self.process] = set()
+        threading.Thread(target=self.listen, args=(self.process,), daemon=True).start()
 
     def stop(self) -> None:
         """Stop the worker: closing its input ends it."""
@@ -120,22 +224,59 @@ class Builder:
                 self.process.kill()
             self.process = None
 
-    def build(self, fresh: bool = False) -> BuildStatus:
-        """Build once (in a fresh worker if asked); print the outcome; keep it for the page's status script."""
+    def request(self, viewed=(), fresh: bool = False, note=None) -> int:
+        """Ask for a build (in a fresh worker if asked) writing the pages open at `viewed` first; return its id."""
         if fresh or self.process is None or self.process.poll() is not None:
             self.start()
-        self.process.stdin.write("build\n")
+        self.requests += 1
+        self.notes[self.requests] = note
+        self.sent[self.process].add(self.requests)
+        self.process.stdin.write(json.dumps({"id": self.requests, "viewed": list(viewed)}) + "\n")
         self.process.stdin.flush()
-        answer = None
-        for line in self.process.stdout:
-            if line.startswith(RESULT):
+        return self.requests
+
+    def wait(self, request: int) -> BuildStatus | None:
+        """Wait for a build's outcome (None when a newer request superseded it)."""
+        with self.changed:
+            self.changed.wait_for(lambda: request in self.done)
+            return self.done[request]
+
+    def build(self, viewed=(), fresh: bool = False) -> BuildStatus:
+        """Build once and wait for it; print the outcome; keep it for the page's status script."""
+        return self.wait(self.request(viewed, fresh))
+
+    def listen(self, process: subprocess.Popen) -> None:
+        """Read a worker's answers until it stops; a worker that dies fails the requests it had."""
+        for line in process.stdout:
+            if line.startswith(SHOWN):
+                shown = json.loads(line[len(SHOWN) :])
+                self.status = BuildStatus()  # the page about to reload shows no old problem
+                print(f"Open page(s) written first in {shown['seconds']:.1f} s: {', '.join(shown['pages'])}")
+                self.on_shown(self.notes.get(shown["id"]), shown["pages"])
+            elif line.startswith(RESULT):
                 answer = json.loads(line[len(RESULT) :])
-                break
-            print(line, end="")  # the build's own output (a notice, a progress line)
-        if answer is None:  # the worker died: say so, and start a fresh one next time
-            answer = {"problems": ["the build process stopped — see the lines above; save again to retry"]}
-            answer["seconds"] = 0.0
-            self.process = None
+                self.sent[process].discard(answer["id"])
+                self.finish(answer["id"], None if answer.get("superseded") else self.report(answer))
+            else:
+                print(line, end="")  # the build's own output (a notice, a progress line)
+        process.wait()
+        died = self.process is process  # else it was stopped for a fresh one: its requests are superseded
+        stopped = {"problems": ["the build process stopped — see the lines above; save again to retry"], "seconds": 0}
+        for request in sorted(self.sent.pop(process, ())):
+            self.finish(request, self.report(stopped) if died else None)
+        if died:
+            self.process = None  # start a fresh one next time
+
+    def finish(self, request: int, status: BuildStatus | None) -> None:
+        """Record a request's outcome, wake whoever waits for it, and tell the server."""
+        note = self.notes.pop(request, None)
+        with self.changed:
+            self.done[request] = status
+            self.changed.notify_all()
+        self.on_done(note, status)
+
+    def report(self, answer: dict) -> BuildStatus:
+        """Keep and print a build's outcome."""
         self.status = BuildStatus(answer["problems"], answer["seconds"])
         self.builds += 1
         if self.status.problems:
@@ -150,20 +291,64 @@ class Builder:
         return self.status
 
 
-def make_server(builder: Builder):
+class Browsers:
+    """The pages open in browsers (livereload.js tells each one's URL), and how to reload them."""
+
+    def __init__(self):
+        self.handlers: dict[object, str] = {}
+        self.loop = None
+
+    def open(self, handler, url: str, loop) -> None:
+        self.handlers[handler] = url
+        self.loop = loop
+
+    def close(self, handler) -> None:
+        self.handlers.pop(handler, None)
+
+    def urls(self) -> list[str]:
+        return sorted(set(self.handlers.values()))
+
+    def reload(self) -> None:
+        """Reload every open page (from any thread)."""
+        if self.loop is not None:
+            self.loop.add_callback(self.send_reload)
+
+    def send_reload(self) -> None:
+        message = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": False}
+        for handler in list(self.handlers):
+            try:
+                handler.write_message(message)
+            except Exception:  # noqa: BLE001 (a page that went away)
+                self.handlers.pop(handler, None)
+        print(f"Reloaded {len(self.handlers)} open page(s).")
+
+
+def make_server(builder: Builder, browsers: Browsers):
     """Return livereload's server, injecting its script and the build status as same-origin files."""
     import livereload
     from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
     from livereload.server import LiveScriptInjector
     from livereload.watcher import Watcher
-    from tornado import ioloop, web
+    from tornado import escape, ioloop, web
 
-    class QuickWatcher(Watcher):
-        """livereload's watcher, checking the sources every POLL_MS."""
+    class NoWatcher(Watcher):
+        """livereload's own watcher, never started: the dev server's thread watches and reloads (`Rebuilds`)."""
 
         def start(self, callback):
-            ioloop.PeriodicCallback(callback, POLL_MS).start()
             return True
+
+    class BrowserHandler(LiveReloadHandler):
+        """livereload's WebSocket, remembering the URL of the page at its other end."""
+
+        def on_message(self, message):
+            super().on_message(message)
+            sent = escape.json_decode(message)
+            if sent.get("command") == "info" and "url" in sent:
+                browsers.open(self, sent["url"], ioloop.IOLoop.current())
+
+        def on_close(self):
+            super().on_close()
+            browsers.close(self)
 
     class BuildStatusHandler(web.RequestHandler):
         """The script that shows the last build's problems over the page."""
@@ -193,14 +378,80 @@ def make_server(builder: Builder):
                 ).encode()
 
             handlers = [
-                (r"/livereload", LiveReloadHandler),
+                (r"/livereload", BrowserHandler),
                 (r"/livereload.js", LiveReloadJSHandler),
                 (r"/__build-status.js", BuildStatusHandler),
                 *self.get_web_handlers(SameOriginScript.script),
             ]
             web.Application(handlers=handlers, transforms=[SameOriginScript]).listen(port, address=host)
 
-    return lambda: SameOriginScriptServer(watcher=QuickWatcher())
+    return SameOriginScriptServer(watcher=NoWatcher())
+
+
+def stamps(paths) -> dict[str, tuple[int, int]]:
+    """Return (modification time, size) of every file under `paths` (folders walked; caches and dotfiles left out)."""
+    found = {}
+    for path in map(Path, paths):
+        if path.is_file():
+            stat = path.stat()
+            found[str(path)] = (stat.st_mtime_ns, stat.st_size)
+        for folder, subfolders, files in os.walk(path):
+            subfolders[:] = [d for d in subfolders if not d.startswith(".") and d != "__pycache__"]
+            for name in files:
+                if not name.startswith("."):
+                    try:
+                        stat = os.stat(os.path.join(folder, name))
+                    except FileNotFoundError:
+                        continue  # removed while walking
+                    found[os.path.join(folder, name)] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+class Rebuilds(threading.Thread):
+    """Watch the sources every POLL_MS; on a change, ask for a build with the open pages first, and reload them.
+
+    Each open page reloads once its new bytes are written (early, or by the finished build),
+    and only if they changed; after a failed build it reloads to show the problems.
+    """
+
+    def __init__(self, builder: Builder, browsers: Browsers, output: Path, sources: list[Path], code: list[Path]):
+        super().__init__(daemon=True)
+        self.builder, self.browsers, self.output = builder, browsers, Path(output)
+        self.sources, self.code = sources, code
+        builder.on_shown, builder.on_done = self.written_first, self.done
+
+    def page_bytes(self, url: str) -> bytes | None:
+        path = self.output / output_name(url)
+        try:
+            return path.read_bytes()
+        except OSError:
+            return None
+
+    def run(self) -> None:
+        sources, code = stamps(self.sources), stamps(self.code)
+        while True:
+            time.sleep(POLL_MS / 1000)
+            now_sources, now_code = stamps(self.sources), stamps(self.code)
+            if now_sources == sources and now_code == code:
+                continue
+            fresh = now_code != code
+            sources, code = now_sources, now_code
+            viewed = self.browsers.urls()
+            # The request's note: each open page → the bytes it shows (updated when written early).
+            shown = {url: self.page_bytes(url) for url in viewed}
+            self.builder.request(viewed, fresh=fresh, note=shown)
+
+    def written_first(self, shown: dict | None, pages: list[str]) -> None:
+        for url in shown or {}:
+            if output_name(url) in pages:
+                shown[url] = self.page_bytes(url)
+        self.browsers.reload()
+
+    def done(self, shown: dict | None, status: BuildStatus | None) -> None:
+        if status is None or shown is None:
+            return  # superseded: the newer build reloads (or the first build: nobody to reload)
+        if status.problems or any(self.page_bytes(url) != before for url, before in shown.items()):
+            self.browsers.reload()
 
 
 def serve(settings: Path, output: Path, port: int, sources: Path = ROOT) -> None:
@@ -210,11 +461,10 @@ def serve(settings: Path, output: Path, port: int, sources: Path = ROOT) -> None
     """
     builder = Builder(settings, output)
     builder.build()
-    server = make_server(builder)()
-    for name in WATCHED:
-        server.watch(str(Path(sources) / name), builder.build)
-    for name in (*WATCHED_CODE, Path(settings)):
-        server.watch(str(ROOT / name), functools.partial(builder.build, fresh=True))
+    browsers = Browsers()
+    server = make_server(builder, browsers)
+    watched = [Path(sources) / name for name in WATCHED]
+    Rebuilds(builder, browsers, output, watched, [ROOT / name for name in WATCHED_CODE] + [Path(settings)]).start()
     try:
         # live_css=False: a changed stylesheet gets a new hashed name, so reload the whole page.
         server.serve(host="127.0.0.1", port=port, root=str(output), live_css=False)

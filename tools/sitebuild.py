@@ -136,9 +136,18 @@ def remove_stale_builds(parent: Path, name: str) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def run_pelican(settings_file: Path, output_dir: Path, overrides: dict | None = None) -> list[str]:
-    """Run Pelican into `output_dir`; return the problems it logged."""
+def run_pelican(
+    settings_file: Path, output_dir: Path, overrides: dict | None = None, before_writing=None, checkpoint=None
+) -> list[str]:
+    """Run Pelican into `output_dir`; return the problems it logged.
+
+    `before_writing(generators)` is called once every generator has read the site and every
+    plugin has seen them, just before Pelican writes, when no problem was found so far.
+    `checkpoint()` is called after each file written; it may raise to stop the build (a newer
+    save supersedes it).
+    """
     import pelican
+    from pelican import signals
     from pelican.log import LimitFilter, console
     from pelican.settings import read_settings
 
@@ -157,6 +166,25 @@ def run_pelican(settings_file: Path, output_dir: Path, overrides: dict | None = 
     # Pelican prints "Done: Processed …" even when we are about to fail the build: the
     # build runner says itself whether it built or failed.
     was_quiet, console.quiet = console.quiet, True
+
+    generators = []
+
+    def read_everything(found):
+        generators[:] = found
+
+    def about_to_write(_pelican):
+        # Pelican asks for its writer after every generator has read, every plugin has seen
+        # them (all_generators_finalized) and the summaries' links are updated.
+        if before_writing is not None and generators and not collector.problems:
+            before_writing(generators)
+
+    def written(_path, context=None):
+        checkpoint()
+
+    signals.all_generators_finalized.connect(read_everything)
+    signals.get_writer.connect(about_to_write)
+    if checkpoint is not None:
+        signals.content_written.connect(written)
     try:
         # DEBUG makes Pelican keep the exception of a post it could not read, so we can explain it.
         settings = read_settings(
@@ -176,6 +204,9 @@ def run_pelican(settings_file: Path, output_dir: Path, overrides: dict | None = 
             collector.problems.clear()
             pelican.Pelican(settings).run()
     finally:
+        signals.all_generators_finalized.disconnect(read_everything)
+        signals.get_writer.disconnect(about_to_write)
+        signals.content_written.disconnect(written)
         console.quiet = was_quiet
         root_logger.removeHandler(collector)
         root_logger.setLevel(previous_level)
@@ -239,6 +270,8 @@ def build(
     search: bool = True,
     carry_assets: bool = True,
     discard=shutil.rmtree,
+    before_writing=None,
+    checkpoint=None,
 ) -> float:
     """Build into a fresh folder and swap it in; raise BuildFailed and leave output_dir alone on any problem.
 
@@ -246,8 +279,11 @@ def build(
     (tools/search_index.py) as the last step of the build, before `postprocess` (precompression).
     With `carry_assets`, the previous output's own hashed theme files stay one build longer
     (`carry_over_assets`), so that pages served just before the swap keep their assets.
-    `discard` removes the previous output once the new one is in place.
+    `discard` removes the previous output once the new one is in place. `before_writing` and
+    `checkpoint` are `run_pelican`'s (the dev server's early pages, and its newer saves);
+    `checkpoint` is also called before each step after Pelican's.
     """
+    step = checkpoint or (lambda: None)
     from tools.search_index import SearchIndexFailed, index_site
     from transparency_stats.errors import StatsError
 
@@ -258,18 +294,21 @@ def build(
     started = time.perf_counter()
     try:
         try:
-            problems = run_pelican(settings_file, staging, overrides)
+            problems = run_pelican(settings_file, staging, overrides, before_writing, checkpoint)
         except StatsError as error:
             problems = [str(error)]
         if problems:
             raise BuildFailed(list(dict.fromkeys(problems)))
+        step()
         if search:
             try:
                 index_site(staging)
             except SearchIndexFailed as error:  # named by the folder readers know, not the temporary one
                 raise BuildFailed([str(error).replace(str(staging), display_path(output_dir, ROOT))]) from None
+        step()
         if postprocess is not None:
             postprocess(staging)
+        step()
         if carry_assets:
             own = own_assets(staging)
             carry_over_assets(output_dir, staging)
