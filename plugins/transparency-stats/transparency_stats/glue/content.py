@@ -103,6 +103,7 @@ def fill_content(content, build: StatsBuild, prefix: str, is_post: bool) -> None
             latest_stats=build.stats,
             dated=document_date(content) if is_post else None,
             followed_latest=followed_latest,
+            memo=build.drawn,
         )
     except StatsError as error:
         for problem in error.errors:

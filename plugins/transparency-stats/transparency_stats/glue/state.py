@@ -18,6 +18,7 @@ import logging
 from dataclasses import dataclass, field
 from enum import IntEnum
 
+from transparency_stats.charts.fill import ChartMemo
 from transparency_stats.errors import StatsError
 from transparency_stats.media.image_plots import Theme
 from transparency_stats.media.shown import ChartRegistry
@@ -57,6 +58,7 @@ class StatsBuild:
     filled: set[str] = field(default_factory=set)  # the content groups whose charts are registered
     data_pages: list = field(default_factory=list)  # the data pages' views, by platform (DATA_PAGES)
     known_on: KnownOn | None = None  # the stats a dated post reads (stats.dated), None when they failed to load
+    drawn: ChartMemo = field(default_factory=ChartMemo)  # the charts drawn, and those of the previous build
 
     def __post_init__(self):
         if self.stats is not None and self.known_on is None:
@@ -108,7 +110,13 @@ def start_build(settings) -> StatsBuild:
             stats = None
     theme = Theme(**setting(settings, "TRANSPARENCY_STATS_IMAGE_THEME")) if settings.get(BROWSER_KEY) else None
     charts = ChartRegistry(layout, settings.get("SITENAME", ""), settings.get("SITE_DESCRIPTION", ""), theme)
-    return StatsBuild(layout, stats, charts, timings)
+    DRAWN.next_build()
+    return StatsBuild(layout, stats, charts, timings, drawn=DRAWN)
+
+
+# One per process: a long-lived one (livereload's worker) takes again the charts its previous
+# build drew from the very same inputs (charts.fill.ChartMemo).
+DRAWN = ChartMemo()
 
 
 def project_root(settings) -> str:

@@ -1,0 +1,68 @@
+"""A long-lived process's next build takes again the charts drawn from the very same inputs, and only those."""
+
+import dataclasses
+
+import markdown
+import pytest
+
+from factories import FANS, FOLLOWERS, monthly, stats_data
+from transparency_stats.charts import fill
+from transparency_stats.charts.blocks import ChartExtension
+
+POST = "Intro.\n\n```chart\nmetrics: fb_fans\n```\n\nEntre deux.\n\n```chart\nmetrics: [fb_fans, tw_followers]\n```\n"
+
+
+@pytest.fixture
+def drawings(monkeypatch) -> list[str]:
+    """The ids of the charts whose HTML was drawn (not taken from the memo)."""
+    drawn = []
+    render = fill.render_chart
+
+    def counting(selection, name, *args, **kwargs):
+        drawn.append(name)
+        return render(selection, name, *args, **kwargs)
+
+    monkeypatch.setattr(fill, "render_chart", counting)
+    return drawn
+
+
+def build(memo, stats, urls=None, html=None, csv="/d/{}.csv"):
+    memo.next_build()
+    return fill.fill_placeholders(
+        html or markdown.Markdown(extensions=[ChartExtension()]).convert(POST),
+        stats,
+        "content/posts/x.md",
+        "graphique-x",
+        csv.format,
+        metric_urls=urls or {"fb_fans": "/t/fb_fans/", "tw_followers": "/t/tw_followers/"},
+        memo=memo,
+    )
+
+
+def test_the_same_inputs_take_the_same_charts_and_any_change_draws_again(drawings):
+    stats = stats_data([FANS, FOLLOWERS], monthly("fb_fans") + monthly("tw_followers", first=50_000))
+    memo = fill.ChartMemo()
+    first = build(memo, stats)
+    assert drawings == ["graphique-x-1", "graphique-x-2"]
+
+    drawings.clear()
+    assert build(memo, stats) == first and drawings == [], "nothing changed: nothing is drawn again"
+
+    # Other stats (another fingerprint), another metric page, another CSV: each draws again.
+    changed = dataclasses.replace(stats, fingerprint="1" * 64)
+    for again, shows_it in (
+        (lambda: build(memo, changed), "graphique-x-1"),
+        (lambda: build(memo, stats, urls={"fb_fans": "/autre/", "tw_followers": "/t/tw_followers/"}), "/autre/"),
+        (lambda: build(memo, stats, csv="/csv/{}.csv"), "/csv/graphique-x-1.csv"),
+    ):
+        drawings.clear()
+        assert shows_it in again() and drawings == ["graphique-x-1", "graphique-x-2"]
+
+
+def test_only_the_last_two_builds_are_kept():
+    stats = stats_data([FANS, FOLLOWERS], monthly("fb_fans") + monthly("tw_followers", first=50_000))
+    memo = fill.ChartMemo()
+    build(memo, stats)
+    build(memo, dataclasses.replace(stats, fingerprint="1" * 64))
+    build(memo, dataclasses.replace(stats, fingerprint="2" * 64))
+    assert len(memo.current) + len(memo.previous) == 4
