@@ -31,7 +31,7 @@ from tools.preview import output_name
 ROOT = Path(__file__).resolve().parent.parent
 WATCHED = ("content", "theme", "stats")  # a build in the same worker
 WATCHED_CODE = ("plugins", "tools", "pelicanconf.py", "publishconf.py")  # a build in a fresh worker
-POLL_MS = 200  # how often sources are checked (livereload's own poll waits 800 ms)
+WATCH_STEP_MS = 30  # after a change, how long to wait for more before building (an editor may write twice)
 RESULT = "@@build-result "  # the worker's answer, one line of JSON after this marker
 SHOWN = "@@pages-written-first "  # the worker wrote the open pages early: one line of JSON
 # Shown in the page after a failed build (a same-origin script: the site's policy allows no inline one).
@@ -86,7 +86,6 @@ def worker(settings: Path, output: Path) -> None:
     from tools.postprocess import precompress
     from tools.preview import Preview
 
-    postprocess = functools.partial(precompress, cache_dir=ROOT / ".cache" / "precompressed")
     removals: list[threading.Thread] = []
     requests = Requests(sys.stdin.fileno())
     served = Path(output).resolve()
@@ -101,6 +100,8 @@ def worker(settings: Path, output: Path) -> None:
     def checkpoint() -> None:
         if requests.waiting():
             raise Superseded
+
+    postprocess = functools.partial(precompress, cache_dir=ROOT / ".cache" / "precompressed", checkpoint=checkpoint)
 
     request = requests.get()
     while request is not None:
@@ -251,7 +252,7 @@ class Builder:
             if line.startswith(SHOWN):
                 shown = json.loads(line[len(SHOWN) :])
                 self.status = BuildStatus()  # the page about to reload shows no old problem
-                print(f"Open page(s) written first in {shown['seconds']:.1f} s: {', '.join(shown['pages'])}")
+                print(f"Open page(s) written first in {shown['seconds']:.2f} s: {', '.join(shown['pages'])}")
                 self.on_shown(self.notes.get(shown["id"]), shown["pages"])
             elif line.startswith(RESULT):
                 answer = json.loads(line[len(RESULT) :])
@@ -388,36 +389,20 @@ def make_server(builder: Builder, browsers: Browsers):
     return SameOriginScriptServer(watcher=NoWatcher())
 
 
-def stamps(paths) -> dict[str, tuple[int, int]]:
-    """Return (modification time, size) of every file under `paths` (folders walked; caches and dotfiles left out)."""
-    found = {}
-    for path in map(Path, paths):
-        if path.is_file():
-            stat = path.stat()
-            found[str(path)] = (stat.st_mtime_ns, stat.st_size)
-        for folder, subfolders, files in os.walk(path):
-            subfolders[:] = [d for d in subfolders if not d.startswith(".") and d != "__pycache__"]
-            for name in files:
-                if not name.startswith("."):
-                    try:
-                        stat = os.stat(os.path.join(folder, name))
-                    except FileNotFoundError:
-                        continue  # removed while walking
-                    found[os.path.join(folder, name)] = (stat.st_mtime_ns, stat.st_size)
-    return found
-
-
 class Rebuilds(threading.Thread):
-    """Watch the sources every POLL_MS; on a change, ask for a build with the open pages first, and reload them.
+    """Watch the sources; on a change, ask for a build with the open pages first, and reload them.
 
-    Each open page reloads once its new bytes are written (early, or by the finished build),
-    and only if they changed; after a failed build it reloads to show the problems.
+    Changes come from the kernel (inotify, through watchfiles, which Pelican's own
+    `--autoreload` uses): no polling, and a save is seen within WATCH_STEP_MS. Each open page
+    reloads once its new bytes are written (early, or by the finished build), and only if they
+    changed; after a failed build it reloads to show the problems.
     """
 
     def __init__(self, builder: Builder, browsers: Browsers, output: Path, sources: list[Path], code: list[Path]):
         super().__init__(daemon=True)
         self.builder, self.browsers, self.output = builder, browsers, Path(output)
         self.sources, self.code = sources, code
+        self.stop_event = threading.Event()
         builder.on_shown, builder.on_done = self.written_first, self.done
 
     def page_bytes(self, url: str) -> bytes | None:
@@ -428,14 +413,13 @@ class Rebuilds(threading.Thread):
             return None
 
     def run(self) -> None:
-        sources, code = stamps(self.sources), stamps(self.code)
-        while True:
-            time.sleep(POLL_MS / 1000)
-            now_sources, now_code = stamps(self.sources), stamps(self.code)
-            if now_sources == sources and now_code == code:
-                continue
-            fresh = now_code != code
-            sources, code = now_sources, now_code
+        import watchfiles
+
+        watched = [path for path in [*self.sources, *self.code] if path.exists()]
+        code = [path.resolve() for path in self.code]
+        for changes in watchfiles.watch(*watched, step=WATCH_STEP_MS, stop_event=self.stop_event):
+            changed = [Path(path).resolve() for _, path in changes]
+            fresh = any(path == root or root in path.parents for path in changed for root in code)
             viewed = self.browsers.urls()
             # The request's note: each open page → the bytes it shows (updated when written early).
             shown = {url: self.page_bytes(url) for url in viewed}
@@ -464,11 +448,13 @@ def serve(settings: Path, output: Path, port: int, sources: Path = ROOT) -> None
     browsers = Browsers()
     server = make_server(builder, browsers)
     watched = [Path(sources) / name for name in WATCHED]
-    Rebuilds(builder, browsers, output, watched, [ROOT / name for name in WATCHED_CODE] + [Path(settings)]).start()
+    rebuilds = Rebuilds(builder, browsers, output, watched, [ROOT / name for name in WATCHED_CODE] + [Path(settings)])
+    rebuilds.start()
     try:
         # live_css=False: a changed stylesheet gets a new hashed name, so reload the whole page.
         server.serve(host="127.0.0.1", port=port, root=str(output), live_css=False)
     finally:
+        rebuilds.stop_event.set()
         builder.stop()
 
 

@@ -96,25 +96,40 @@ class Precompressed(NamedTuple):
     compressed: int
 
 
-def precompress(root: Path, cache_dir: Path | None = None, workers: int | None = None) -> Precompressed:
+def precompress(
+    root: Path, cache_dir: Path | None = None, workers: int | None = None, checkpoint=None
+) -> Precompressed:
     """Write `.gz` (and `.br` when Brotli is installed) beside every text file; say how many and how much work.
 
     Files are compressed on every core (`workers` processes; by default one per core). With
     `cache_dir`, compressed bytes are kept by content hash so unchanged files (plotly.js above
     all) are not recompressed on every build; entries no longer used are removed.
+    `checkpoint()` is called between files; if it raises, the work stops there (a newer save in
+    `invoke livereload` supersedes the build).
     """
+    checkpoint = checkpoint or (lambda: None)
     root = Path(root)
     if cache_dir is not None:
         cache_dir.mkdir(parents=True, exist_ok=True)
     jobs = [(path, cache_dir, quality_of(path, root)) for path in text_files(root)]
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(jobs) < INLINE_BELOW:
-        results = list(map(compress_file, jobs))
+        results = []
+        for job in jobs:
+            checkpoint()
+            results.append(compress_file(job))
     else:
         # Big files first (plotly.js), so that no core is left with a long one at the end.
         jobs.sort(key=lambda job: -job[0].stat().st_size)
+        results = []
         with ProcessPoolExecutor(workers) as pool:
-            results = list(pool.map(compress_file, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
+            try:
+                for result in pool.map(compress_file, jobs, chunksize=max(1, len(jobs) // (workers * 8))):
+                    results.append(result)
+                    checkpoint()
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)  # the chunks under way end; no other starts
+                raise
     if cache_dir is not None:
         used = {entry for entries, _ in results for entry in entries}
         for stale in set(cache_dir.iterdir()) - used:

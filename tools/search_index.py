@@ -211,8 +211,12 @@ def indexed_pages(site: Path) -> list[Path]:
     return pages
 
 
-def index_site(site: Path) -> float:
-    """Index the built site in `site` into `site`/pagefind/, reproducibly; return the seconds it took."""
+def index_site(site: Path, checkpoint=None) -> float:
+    """Index the built site in `site` into `site`/pagefind/, reproducibly; return the seconds it took.
+
+    `checkpoint()` is called while Pagefind runs; if it raises, Pagefind is stopped (a newer
+    save in `invoke livereload` supersedes the build).
+    """
     started = time.perf_counter()
     site = Path(site)
     shutil.rmtree(site / BUNDLE, ignore_errors=True)  # Pagefind keeps hashed files it finds: start afresh
@@ -230,15 +234,35 @@ def index_site(site: Path) -> float:
         command = [pagefind_binary(), "--site", folder, "--output-path", str(site / BUNDLE), "--silent"]
         for selector in EXCLUDED:
             command += ["--exclude-selectors", selector]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_S)
-    if done.returncode != 0:
-        message = " ".join((done.stderr or done.stdout).split())[-300:] or f"exit status {done.returncode}"
+        returncode, output = run_stoppable(command, checkpoint)
+    if returncode != 0:
+        message = " ".join(output.split())[-300:] or f"exit status {returncode}"
         raise SearchIndexFailed(f"{site}:1:1: Pagefind could not index the site ({message}) — fix what it names")
     bundle = site / BUNDLE
     make_reproducible(bundle)
     for name in UNUSED:
         (bundle / name).unlink(missing_ok=True)
     return time.perf_counter() - started
+
+
+def run_stoppable(command: list[str], checkpoint=None) -> tuple[int, str]:
+    """Run `command`; return its exit status and its error output (else its output). Stop it if `checkpoint` raises."""
+    deadline = time.monotonic() + TIMEOUT_S
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        while True:
+            try:
+                stdout, stderr = process.communicate(timeout=0.05)
+                return process.returncode, stderr or stdout
+            except subprocess.TimeoutExpired:
+                try:
+                    if time.monotonic() > deadline:
+                        raise
+                    if checkpoint is not None:
+                        checkpoint()
+                except BaseException:
+                    process.kill()
+                    process.communicate()
+                    raise
 
 
 def main(argv: list[str] | None = None) -> int:

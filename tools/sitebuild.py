@@ -302,7 +302,7 @@ def build(
         step()
         if search:
             try:
-                index_site(staging)
+                index_site(staging, checkpoint)
             except SearchIndexFailed as error:  # named by the folder readers know, not the temporary one
                 raise BuildFailed([str(error).replace(str(staging), display_path(output_dir, ROOT))]) from None
         step()
