@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left, bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -84,7 +85,7 @@ class StatsData:
 
     metrics: dict[str, Metric]
     snapshots: tuple[Snapshot, ...]
-    observations: dict[str, tuple[Observation, ...]]
+    observations: Mapping[str, tuple[Observation, ...]]  # a dict, or a dated view (stats.dated.KnownFigures)
     fingerprint: str  # SHA-256 over every file read, to tell when anything changed
     corrections: tuple[Correction, ...] = ()
     catalogue_path: str = "metrics.yaml"  # the catalogue, as messages name it (the loader gives its real path)
@@ -93,7 +94,10 @@ class StatsData:
     def __post_init__(self):
         # Start days per metric, to find a window by bisection: a chart's cost must
         # not grow with every figure ever recorded for its metrics.
-        starts = {m: [o.start for o in found] for m, found in self.observations.items()}
+        # A dated view's figures (stats.dated.KnownFigures) work out their own, per metric asked.
+        starts = getattr(self.observations, "starts", None)
+        if starts is None:
+            starts = {m: [o.start for o in found] for m, found in self.observations.items()}
         object.__setattr__(self, "_starts", starts)
 
     def series(self, metric_id: str, start: dt.date | None = None, end: dt.date | None = None):
