@@ -66,3 +66,21 @@ def test_only_the_last_two_builds_are_kept():
     build(memo, dataclasses.replace(stats, fingerprint="1" * 64))
     build(memo, dataclasses.replace(stats, fingerprint="2" * 64))
     assert len(memo.current) + len(memo.previous) == 4
+
+
+def test_a_post_chart_and_its_embed_page_work_out_their_shared_parts_once(monkeypatch):
+    from factories import chart
+    from transparency_stats.charts import html
+    from transparency_stats.charts.selection import select
+
+    calls = []
+    build_plot = html.build_plot
+    monkeypatch.setattr(html, "build_plot", lambda selection: calls.append(1) or build_plot(selection))
+    stats = stats_data([FANS], monthly("fb_fans"))
+    selection = select(chart("fb_fans"), stats)
+    in_post = html.render_chart(selection, "graphique-x-1", "/d/x.csv", {"fb_fans": "/t/fb_fans/"})
+    in_embed = html.render_chart(selection, "graphique-x-1", "/d/x.csv")
+    assert len(calls) == 1
+    assert "/t/fb_fans/" in in_post and "/t/fb_fans/" not in in_embed  # the parts that differ still differ
+    assert html.render_chart(select(chart("fb_fans"), stats), "graphique-x-1", "/d/x.csv") == in_embed
+    assert len(calls) == 2  # another selection (equal, not the same object) works them out afresh

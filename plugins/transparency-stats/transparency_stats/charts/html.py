@@ -192,7 +192,7 @@ def render_chart(
     """
     if not CHART_ID.match(chart_id):
         raise ValueError(f"chart id must be letters, digits, '-', '_' or '.': {chart_id!r}")
-    spec, metrics, observations = selection.spec, list(selection.metrics), list(selection.observations)
+    spec, metrics = selection.spec, list(selection.metrics)
     title = chart_title(spec, metrics)
     caption = Markup("{} ").format(typeset(spec.caption)) if spec.caption else Markup("")
     download = (
@@ -221,16 +221,44 @@ def render_chart(
         stage=Markup('<div class="ts-chart__stage">') if picture else Markup(""),
         explore=EXPLORE if picture else Markup(""),
         description_id=description_id(chart_id),
-        description=description_html(sentence if sentence is not None else chart_sentence(selection), chart_id)
+        description=description_html(sentence if sentence is not None else once(selection, "sentence"), chart_id)
         + events_html(selection),
-        json=Markup(plot_json(build_plot(selection))),  # noqa: S704
-        table=data_table(spec, title, metrics, observations),
+        json=Markup(once(selection, "json")),  # noqa: S704
+        table=once(selection, "table"),
         caption=caption,
-        sources=sources_html(snapshots_used(observations)),
+        sources=once(selection, "sources"),
         metric_links=metric_links_html(metrics, metric_urls),
         download=download,
         embed=embed_html(chart_id, title, media.embed_url) if media and is_site_url(media.embed_url) else Markup(""),
     )
+
+
+SELECTION_PARTS = {
+    "sentence": chart_sentence,
+    "json": lambda selection: plot_json(build_plot(selection)),
+    "table": lambda selection: data_table(
+        selection.spec,
+        chart_title(selection.spec, list(selection.metrics)),
+        list(selection.metrics),
+        list(selection.observations),
+    ),
+    "sources": lambda selection: sources_html(snapshots_used(list(selection.observations))),
+}
+
+
+def once(selection: ChartSelection, part: str):
+    """Return a part of a chart's HTML that only its selection decides, worked out once per selection.
+
+    A post's chart and its embed page share their selection: its sentence, figure JSON, table
+    and sources were worked out twice (measured on the benchmark's site: about half the embed
+    pages' time). The selection is a frozen value, so each part is kept in its `__dict__`, as
+    `functools.cached_property` keeps its values.
+    """
+    kept = selection.__dict__
+    key = f"_html_{part}"
+    if key not in kept:
+        kept[key] = SELECTION_PARTS[part](selection)
+    return kept[key]
 
 
 # Over the image's corner, shown by charts.js (a button does nothing without it): draws the chart in its place.
