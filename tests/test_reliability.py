@@ -220,3 +220,19 @@ def test_a_swap_keeps_the_previous_builds_own_assets_one_build_longer(tmp_path):
     assert stylesheets() == ["site.bbbbbbbbbb.css", "site.cccccccccc.css", "site.css"]
     build_with("cccccccccc")
     assert stylesheets() == ["site.cccccccccc.css", "site.css"]
+
+
+def test_stale_builds_and_other_processes_trash_are_removed_but_not_this_process_trash(tmp_path):
+    """livereload's worker removes folders in the background: the next build must not remove them under it."""
+    import os
+
+    from tools.sitebuild import remove_stale_builds, trash_folder
+
+    output = tmp_path / "output"
+    mine = trash_folder(output)
+    others = [tmp_path / ".output.trash-1-abc", tmp_path / ".output.build-xyz"]
+    for folder in [mine, *others]:
+        (folder / "page").mkdir(parents=True)
+    assert mine.name.startswith(f".output.trash-{os.getpid()}-")
+    remove_stale_builds(tmp_path, "output")
+    assert mine.is_dir() and not any(folder.exists() for folder in others)

@@ -18,7 +18,6 @@ import functools
 import json
 import os
 import select
-import shutil
 import subprocess
 import sys
 import threading
@@ -84,24 +83,39 @@ def worker(settings: Path, output: Path) -> None:
     """
     from tools import sitebuild
     from tools.postprocess import precompress
-    from tools.preview import Preview
 
-    removals: list[threading.Thread] = []
+    removals: list[subprocess.Popen] = []
     requests = Requests(sys.stdin.fileno())
     served = Path(output).resolve()
 
-    def discard(previous: Path) -> None:
-        """Remove the previous output after answering: the browser need not wait for 10 000 deletions."""
-        trash = previous.with_name(f"{previous.name}.trash")  # still a `.output.build-*` folder if never removed
-        previous.rename(trash)
-        removals.append(threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True}))
-        removals[-1].start()
+    def discard(folder: Path) -> None:
+        """Remove a previous output, or a stopped build's folder, in the background: the next build need not wait.
+
+        `rm -rf` in a process of its own runs on the other core, without the builder's GIL
+        (measured in `invoke bench`: the saves that stop a build under way went from 1.2–1.5 s to
+        0.9–1.0 s from save to page shown).
+        """
+        trash = sitebuild.trash_folder(served)
+        folder.rename(trash)
+        removals.append(subprocess.Popen(["rm", "-rf", "--", str(trash)]))
 
     def checkpoint() -> None:
         if requests.waiting():
             raise Superseded
 
     postprocess = functools.partial(precompress, cache_dir=ROOT / ".cache" / "precompressed", checkpoint=checkpoint)
+
+    try:
+        serve_requests(requests, served, settings, output, postprocess, discard, checkpoint, removals)
+    finally:
+        for removal in removals:
+            removal.wait()
+
+
+def serve_requests(requests, served, settings, output, postprocess, discard, checkpoint, removals) -> None:
+    """Build for each request until the end of input (the worker's loop)."""
+    from tools import sitebuild
+    from tools.preview import Preview
 
     request = requests.get()
     while request is not None:
@@ -110,9 +124,7 @@ def worker(settings: Path, output: Path) -> None:
             request = requests.get()
             if request is None:
                 return
-        for removal in removals:
-            removal.join()  # the previous build's leftovers are gone before the next build
-        removals.clear()
+        removals[:] = [removal for removal in removals if removal.poll() is None]
         started = time.perf_counter()
         early = Preview(served, {output_name(url) for url in request.get("viewed", ())})
 

@@ -131,9 +131,20 @@ def replace_dir(new: Path, target: Path, discard=shutil.rmtree) -> None:
 
 
 def remove_stale_builds(parent: Path, name: str) -> None:
-    """Remove temporary folders left by builds that were killed half way."""
-    for stale in parent.glob(f".{name}.build-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+    """Remove temporary folders left by builds that were killed half way, and trash other processes left.
+
+    This process's own trash (`trash_folder`) is being removed in the background: left alone.
+    """
+    mine = f".{name}.trash-{os.getpid()}-"
+    for stale in [*parent.glob(f".{name}.build-*"), *parent.glob(f".{name}.trash-*")]:
+        if not stale.name.startswith(mine):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def trash_folder(output_dir: Path) -> Path:
+    """Return a new name beside the output for a folder to remove in the background (`.output.trash-PID-…`)."""
+    prefix = f".{output_dir.name}.trash-{os.getpid()}-"
+    return Path(tempfile.mktemp(prefix=prefix, dir=output_dir.parent))  # noqa: S306 (a clash fails the rename)
 
 
 def run_pelican(
@@ -279,7 +290,8 @@ def build(
     (tools/search_index.py) as the last step of the build, before `postprocess` (precompression).
     With `carry_assets`, the previous output's own hashed theme files stay one build longer
     (`carry_over_assets`), so that pages served just before the swap keep their assets.
-    `discard` removes the previous output once the new one is in place. `before_writing` and
+    `discard` removes the previous output once the new one is in place, and the new one when the
+    build fails. `before_writing` and
     `checkpoint` are `run_pelican`'s (the dev server's early pages, and its newer saves);
     `checkpoint` is also called before each step after Pelican's.
     """
@@ -317,7 +329,8 @@ def build(
         if carry_assets:
             asset_record(output_dir).write_text("".join(f"{name}\n" for name in own), encoding="utf-8")
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging.exists():
+            discard(staging)  # a long-lived builder removes it in the background
         raise
     return time.perf_counter() - started
 
