@@ -220,5 +220,7 @@ def test_edit_loop_section_sees_each_save_in_chromium_and_restores_the_post(site
 
     before = sources(site.root)
     result = bench_edit.measure(tiny_context(site, tmp_path))
-    assert result["loop_s"] > 0 and result["stock_s"] > 0
-    assert sources(site.root) == before
+    assert result["post_s"] > 0 and result["snapshot_s"] > 0 and result["stock_s"] > 0
+    assert sources(site.root) == before  # the post and the snapshot saved are as they were
+    log = (tmp_path / "edit-loop" / "server.log").read_text(encoding="utf-8")
+    assert len(bench_edit.worker_times(log)) >= 6, "each save's open page was written first"

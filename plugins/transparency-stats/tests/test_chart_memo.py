@@ -48,15 +48,23 @@ def test_the_same_inputs_take_the_same_charts_and_any_change_draws_again(drawing
     drawings.clear()
     assert build(memo, stats) == first and drawings == [], "nothing changed: nothing is drawn again"
 
-    # Other stats (another fingerprint), another metric page, another CSV: each draws again.
-    changed = dataclasses.replace(stats, fingerprint="1" * 64)
-    for again, shows_it in (
-        (lambda: build(memo, changed), "graphique-x-1"),
-        (lambda: build(memo, stats, urls={"fb_fans": "/autre/", "tw_followers": "/t/tw_followers/"}), "/autre/"),
-        (lambda: build(memo, stats, csv="/csv/{}.csv"), "/csv/graphique-x-1.csv"),
+    # Other stats (a snapshot saved) giving these charts the very same figures: nothing is drawn again.
+    drawings.clear()
+    assert build(memo, dataclasses.replace(stats, fingerprint="1" * 64)) == first and drawings == []
+
+    # Another figure of one metric, another metric page, another CSV: what shows it draws again.
+    more_followers = dataclasses.replace(  # as loaded: another fingerprint for other bytes
+        stats_data([FANS, FOLLOWERS], monthly("fb_fans") + monthly("tw_followers", first=50_001)), fingerprint="2" * 64
+    )
+    both = ["graphique-x-1", "graphique-x-2"]
+    other_page = {"fb_fans": "/autre/", "tw_followers": "/t/tw_followers/"}
+    for again, shows_it, drawn in (
+        (lambda: build(memo, more_followers), "50\u202f001", ["graphique-x-2"]),
+        (lambda: build(memo, stats, urls=other_page), "/autre/", both),
+        (lambda: build(memo, stats, csv="/csv/{}.csv"), "/csv/graphique-x-1.csv", both),
     ):
         drawings.clear()
-        assert shows_it in again() and drawings == ["graphique-x-1", "graphique-x-2"]
+        assert shows_it in again() and drawings == drawn
 
 
 def test_only_the_last_two_builds_are_kept():
@@ -65,7 +73,7 @@ def test_only_the_last_two_builds_are_kept():
     build(memo, stats)
     build(memo, dataclasses.replace(stats, fingerprint="1" * 64))
     build(memo, dataclasses.replace(stats, fingerprint="2" * 64))
-    assert len(memo.current) + len(memo.previous) == 4
+    assert len(memo.current) + len(memo.previous) == 8  # each chart by its inputs, and by its figures
 
 
 def test_a_post_chart_and_its_embed_page_work_out_their_shared_parts_once(monkeypatch):
