@@ -316,3 +316,20 @@ def test_metrics_without_a_page_or_with_an_odd_url_are_not_linked():
         assert "Tous les chiffres" not in html and "javascript:" not in html
     html = chart_html.render_chart(select(spec, stats), "g", "/d.csv", {"tw_followers": "/t/"})
     assert f"Tous les chiffres{NBSP}: " in html and html.count('href="/t/"') == 1
+
+
+def test_each_source_url_is_split_once_however_many_charts_list_it(monkeypatch):
+    """urlsplit keeps 128 URLs: with more sources than that, every chart split them all again (10.9× growth)."""
+    from urllib import parse
+
+    splits = []
+    split = parse.urlsplit
+    monkeypatch.setattr(chart_html, "urlsplit", lambda url: splits.append(url) or split(url))
+    getattr(chart_html.is_web_url, "cache_clear", lambda: None)()  # URLs split by earlier tests are kept
+    days = [D(2016, 1, 1) + (D(2016, 1, 2) - D(2016, 1, 1)) * n for n in range(300)]
+    sources = [snapshot(day, url=f"https://example.org/{n}/") for n, day in enumerate(days)]
+    figures = [observation("fb_fans", s.date, 1000 + n, read_in=s) for n, s in enumerate(sources)]
+    selection = select(chart("fb_fans"), stats_data([FANS], figures))
+    for _ in range(3):  # three charts listing the same 300 sources
+        assert chart_html.sources_html(chart_html.snapshots_used(list(selection.observations))).count("<a href=") == 300
+    assert len(splits) == len(set(splits)) == 300
