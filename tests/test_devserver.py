@@ -14,6 +14,7 @@ import pytest
 from site_helpers import copy_project
 from tools.devserver import Builder
 from tools.preview import output_name
+from transparency_stats.media.images import find_browser
 
 # Open in the browser during the session: the post edited, and a post whose chart reads the snapshot edited.
 VIEWED = (
@@ -89,10 +90,13 @@ def test_every_save_of_an_edit_session_gives_the_site_a_clean_build_gives(tmp_pa
     builder.on_shown = written_first
     try:
         assert builder.build().problems == []
+        drew_images = {}
         for number, (what, change) in enumerate(steps):
             change()
             early.clear()
-            assert builder.build(viewed=VIEWED).problems == [], what
+            status = builder.build(viewed=VIEWED)
+            assert status.problems == [], what
+            drew_images[what] = status.drew_images
             served = tree(project / "output")
             # The pages open in the browser were written first, and are the finished build's very bytes.
             assert sorted(early) == sorted(output_name(url) for url in VIEWED), what
@@ -102,6 +106,8 @@ def test_every_save_of_an_edit_session_gives_the_site_a_clean_build_gives(tmp_pa
             differ = [path for path in served if served[path] != clean[path]]
             assert not differ, (what, differ[:10])
         good = tree(project / "output")
+        if find_browser() is not None:  # images are drawn: the open page reloads for new ones (same URLs)
+            assert drew_images["a snapshot"] and not drew_images["a post's text"], drew_images
 
         # A build that fails after writing the open pages first (a broken tag page template):
         # they are put back, and the site served stays the last good one.

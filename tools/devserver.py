@@ -5,7 +5,7 @@ Pelican, the plugin and Chromium's exporter are loaded once, and Pelican's conte
 only the files that changed, so a save costs a build, not a start-up. The pages open in a browser
 are written first, as soon as every generator has read the site (tools/preview.py), and the
 browser reloads them while the rest of the build goes on; when the build is done, an open page
-reloads again only if its bytes changed. A newer save stops the build under way at its next file
+reloads again only if its bytes changed, or if chart images were drawn anew (they keep their URLs). A newer save stops the build under way at its next file
 and starts again. A change under plugins/ or tools/, or of a settings file, starts a fresh
 worker, so edited code counts. A failed build keeps the last good site (early pages are put
 back); its problems are printed in the terminal and shown in the page, over the site, until a
@@ -60,6 +60,7 @@ class BuildStatus:
 
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    drew_images: bool = False  # chart images were drawn anew: an open page's images may have changed
 
     def script(self) -> str:
         """Return the script that shows the problems over the page, or does nothing."""
@@ -104,15 +105,30 @@ def worker(settings: Path, output: Path) -> None:
             raise Superseded
 
     postprocess = functools.partial(precompress, cache_dir=ROOT / ".cache" / "precompressed", checkpoint=checkpoint)
+    images = image_cache(settings)
 
     try:
-        serve_requests(requests, served, settings, output, postprocess, discard, checkpoint, removals)
+        serve_requests(requests, served, settings, output, postprocess, discard, checkpoint, removals, images)
     finally:
         for removal in removals:
             removal.wait()
 
 
-def serve_requests(requests, served, settings, output, postprocess, discard, checkpoint, removals) -> None:
+def image_cache(settings: Path) -> Path:
+    """Return the folder of the finished chart images these settings keep."""
+    from pelican.settings import read_settings
+
+    from transparency_stats.settings import image_cache_folder
+
+    return image_cache_folder(read_settings(str(settings)))
+
+
+def count_files(folder: Path) -> int:
+    """Return how many files are under `folder` (0 when it does not exist)."""
+    return sum(len(files) for _, _, files in os.walk(folder))
+
+
+def serve_requests(requests, served, settings, output, postprocess, discard, checkpoint, removals, images) -> None:
     """Build for each request until the end of input (the worker's loop)."""
     from tools import sitebuild
     from tools.preview import Preview
@@ -134,6 +150,7 @@ def serve_requests(requests, served, settings, output, postprocess, discard, che
                 say(SHOWN, {"id": request["id"], "pages": pages, "seconds": time.perf_counter() - started})
 
         answer = {"id": request["id"], "problems": []}
+        kept_images = count_files(images)  # the image cache only grows: a new file is an image drawn anew
         try:
             sitebuild.build(
                 settings,
@@ -153,6 +170,7 @@ def serve_requests(requests, served, settings, output, postprocess, discard, che
         if answer.get("problems"):
             early.restore()  # the site served stays the last good one
         answer["seconds"] = time.perf_counter() - started
+        answer["drew_images"] = count_files(images) > kept_images
         say(RESULT, answer)
         request = requests.get()
 
@@ -290,7 +308,7 @@ class Builder:
 
     def report(self, answer: dict) -> BuildStatus:
         """Keep and print a build's outcome."""
-        self.status = BuildStatus(answer["problems"], answer["seconds"])
+        self.status = BuildStatus(answer["problems"], answer["seconds"], answer.get("drew_images", False))
         self.builds += 1
         if self.status.problems:
             for problem in self.status.problems:
@@ -446,7 +464,9 @@ class Rebuilds(threading.Thread):
     def done(self, shown: dict | None, status: BuildStatus | None) -> None:
         if status is None or shown is None:
             return  # superseded: the newer build reloads (or the first build: nobody to reload)
-        if status.problems or any(self.page_bytes(url) != before for url, before in shown.items()):
+        # The images keep their URLs when a chart changes: after new ones, reload to show them.
+        changed = any(self.page_bytes(url) != before for url, before in shown.items())
+        if status.problems or changed or (status.drew_images and shown):
             self.browsers.reload()
 
 

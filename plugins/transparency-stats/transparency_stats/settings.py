@@ -56,6 +56,11 @@ def setting(settings, name):
     return settings.get(name, DEFAULTS[name])
 
 
+def image_cache_folder(settings) -> Path:
+    """Return where finished chart images are kept: TRANSPARENCY_STATS_IMAGE_CACHE, else CACHE_PATH/chart-images."""
+    return Path(setting(settings, "TRANSPARENCY_STATS_IMAGE_CACHE") or Path(settings["CACHE_PATH"]) / "chart-images")
+
+
 def apply_defaults(settings) -> None:
     """Give Pelican's settings every plugin default they do not set, so templates can rely on them.
 

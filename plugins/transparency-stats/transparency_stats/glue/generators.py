@@ -26,7 +26,7 @@ from transparency_stats.pages.downloads import data_files
 from transparency_stats.pages.events import event_views
 from transparency_stats.pages.feed import snapshot_feed
 from transparency_stats.pages.views import correction_views, data_page_chart, platform_groups, snapshot_anchor
-from transparency_stats.settings import setting
+from transparency_stats.settings import image_cache_folder, setting
 
 from .state import BROWSER_KEY, Stage, build_of
 
@@ -160,12 +160,8 @@ class ChartMediaGenerator(PluginGenerator):
             return
         plotly_js, locale_js = plotly_scripts(Path(self.settings["THEME"]))
         exporter = Exporter(plotly_js, locale_js, plotly_setup(), self.settings.get(BROWSER_KEY))
-        folder = (
-            setting(self.settings, "TRANSPARENCY_STATS_IMAGE_CACHE")
-            or Path(self.settings["CACHE_PATH"]) / "chart-images"
-        )
         try:
-            draw_all(drawings, exporter, ImageCache(Path(folder)), Path(self.output_path))
+            draw_all(drawings, exporter, ImageCache(image_cache_folder(self.settings)), Path(self.output_path))
         except BrowserFailed as error:
             logger.error(
                 "%s",
