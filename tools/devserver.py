@@ -5,11 +5,11 @@ Pelican, the plugin and Chromium's exporter are loaded once, and Pelican's conte
 only the files that changed, so a save costs a build, not a start-up. The pages open in a browser
 are written first, as soon as every generator has read the site (tools/preview.py), and the
 browser reloads them while the rest of the build goes on; when the build is done, an open page
-reloads again only if its bytes changed, or if chart images were drawn anew (they keep their URLs). A newer save stops the build under way at its next file
-and starts again. A change under plugins/ or tools/, or of a settings file, starts a fresh
-worker, so edited code counts. A failed build keeps the last good site (early pages are put
-back); its problems are printed in the terminal and shown in the page, over the site, until a
-good save replaces them.
+reloads again only if its bytes changed, or if chart images were drawn anew (they keep their
+URLs). A newer save stops the build under way at its next file and starts again. A change under
+plugins/ or tools/, or of a settings file, starts a fresh worker, so edited code counts. A failed
+build keeps the last good site (early pages are put back); its problems are printed in the
+terminal and shown in the page, over the site, until a good save replaces them.
 """
 
 from __future__ import annotations
