@@ -77,41 +77,99 @@ def say(marker: str, answer: dict) -> None:
 
 
 def worker(settings: Path, output: Path) -> None:
-    """Build for each request line on stdin (JSON: id, the URLs open in browsers); answer; stop at end of input.
+    """Build for each request line on stdin (JSON: id, the URLs open in browsers); answer; stop at end of input."""
+    Worker(Path(settings), Path(output), Requests(sys.stdin.fileno())).run()
 
-    While building, the requests that arrive are queued: the build stops at its next file
-    written (the newest request supersedes it and every older one still queued).
+
+class Worker:
+    """The long-lived build process: one build per request, the open pages first, stopped by a newer request.
+
+    While a build runs, the requests that arrive wait in `requests`: the build stops at its next
+    file written (the newest request supersedes it and every older one still queued).
     """
-    from tools import sitebuild
-    from tools.postprocess import precompress
 
-    removals: list[subprocess.Popen] = []
-    requests = Requests(sys.stdin.fileno())
-    served = Path(output).resolve()
+    def __init__(self, settings: Path, output: Path, requests: Requests):
+        from tools.postprocess import precompress
 
-    def discard(folder: Path) -> None:
+        self.settings, self.output, self.requests = settings, output, requests
+        self.served = output.resolve()
+        self.removals: list[subprocess.Popen] = []
+        self.postprocess = functools.partial(
+            precompress, cache_dir=ROOT / ".cache" / "precompressed", checkpoint=self.checkpoint
+        )
+        self.images = image_cache(settings)
+
+    def run(self) -> None:
+        """Build for each request until the end of input."""
+        try:
+            request = self.requests.get()
+            while request is not None:
+                while self.requests.waiting():  # older requests still queued are superseded unbuilt
+                    say(RESULT, {"id": request["id"], "superseded": True})
+                    request = self.requests.get()
+                    if request is None:
+                        return
+                say(RESULT, self.build(request))
+                request = self.requests.get()
+        finally:
+            for removal in self.removals:
+                removal.wait()
+
+    def build(self, request: dict) -> dict:
+        """Build once, writing the request's open pages first; return the answer."""
+        from tools import sitebuild
+        from tools.preview import Preview
+
+        self.removals[:] = [removal for removal in self.removals if removal.poll() is None]
+        started = time.perf_counter()
+        early = Preview(self.served, {output_name(url) for url in request.get("viewed", ())})
+
+        def write_early(generators):
+            pages = early.write(generators)
+            if pages:
+                say(SHOWN, {"id": request["id"], "pages": pages, "seconds": time.perf_counter() - started})
+
+        answer = {"id": request["id"], "problems": []}
+        kept_images = count_files(self.images)  # the image cache only grows: a new file is an image drawn anew
+        try:
+            sitebuild.build(
+                self.settings,
+                self.output,
+                postprocess=self.postprocess,
+                discard=self.discard,
+                before_writing=write_early,
+                checkpoint=self.checkpoint,
+            )
+        except Superseded:
+            early.restore()
+            return {"id": request["id"], "superseded": True}
+        except sitebuild.BuildFailed as failure:
+            answer["problems"] = failure.problems
+        except Exception as error:  # noqa: BLE001 (a crash is one line here too; the worker keeps serving)
+            answer["problems"] = [f"the build crashed: {' '.join(str(error).split()) or error.__class__.__name__}"]
+        if answer["problems"]:
+            early.restore()  # the site served stays the last good one
+        answer["seconds"] = time.perf_counter() - started
+        answer["drew_images"] = count_files(self.images) > kept_images
+        return answer
+
+    def checkpoint(self) -> None:
+        """Stop the build under way when a newer request waits."""
+        if self.requests.waiting():
+            raise Superseded
+
+    def discard(self, folder: Path) -> None:
         """Remove a previous output, or a stopped build's folder, in the background: the next build need not wait.
 
         `rm -rf` in a process of its own runs on the other core, without the builder's GIL
         (measured in `invoke bench`: the saves that stop a build under way went from 1.2–1.5 s to
         0.9–1.0 s from save to page shown).
         """
-        trash = sitebuild.trash_folder(served)
+        from tools import sitebuild
+
+        trash = sitebuild.trash_folder(self.served)
         folder.rename(trash)
-        removals.append(subprocess.Popen(["rm", "-rf", "--", str(trash)]))
-
-    def checkpoint() -> None:
-        if requests.waiting():
-            raise Superseded
-
-    postprocess = functools.partial(precompress, cache_dir=ROOT / ".cache" / "precompressed", checkpoint=checkpoint)
-    images = image_cache(settings)
-
-    try:
-        serve_requests(requests, served, settings, output, postprocess, discard, checkpoint, removals, images)
-    finally:
-        for removal in removals:
-            removal.wait()
+        self.removals.append(subprocess.Popen(["rm", "-rf", "--", str(trash)]))
 
 
 def image_cache(settings: Path) -> Path:
@@ -126,53 +184,6 @@ def image_cache(settings: Path) -> Path:
 def count_files(folder: Path) -> int:
     """Return how many files are under `folder` (0 when it does not exist)."""
     return sum(len(files) for _, _, files in os.walk(folder))
-
-
-def serve_requests(requests, served, settings, output, postprocess, discard, checkpoint, removals, images) -> None:
-    """Build for each request until the end of input (the worker's loop)."""
-    from tools import sitebuild
-    from tools.preview import Preview
-
-    request = requests.get()
-    while request is not None:
-        while requests.waiting():  # older requests still queued are superseded unbuilt
-            say(RESULT, {"id": request["id"], "superseded": True})
-            request = requests.get()
-            if request is None:
-                return
-        removals[:] = [removal for removal in removals if removal.poll() is None]
-        started = time.perf_counter()
-        early = Preview(served, {output_name(url) for url in request.get("viewed", ())})
-
-        def write_early(generators, early=early, started=started, request=request):
-            pages = early.write(generators)
-            if pages:
-                say(SHOWN, {"id": request["id"], "pages": pages, "seconds": time.perf_counter() - started})
-
-        answer = {"id": request["id"], "problems": []}
-        kept_images = count_files(images)  # the image cache only grows: a new file is an image drawn anew
-        try:
-            sitebuild.build(
-                settings,
-                output,
-                postprocess=postprocess,
-                discard=discard,
-                before_writing=write_early,
-                checkpoint=checkpoint,
-            )
-        except Superseded:
-            early.restore()
-            answer = {"id": request["id"], "superseded": True}
-        except sitebuild.BuildFailed as failure:
-            answer["problems"] = failure.problems
-        except Exception as error:  # noqa: BLE001 (a crash is one line here too; the worker keeps serving)
-            answer["problems"] = [f"the build crashed: {' '.join(str(error).split()) or error.__class__.__name__}"]
-        if answer.get("problems"):
-            early.restore()  # the site served stays the last good one
-        answer["seconds"] = time.perf_counter() - started
-        answer["drew_images"] = count_files(images) > kept_images
-        say(RESULT, answer)
-        request = requests.get()
 
 
 class Requests:
