@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from site_helpers import copy_project
+from site_helpers import build, copy_project
 from tools.devserver import Builder
 from tools.preview import output_name
 from transparency_stats.media.images import find_browser
@@ -37,15 +35,7 @@ def clean_build(project: Path, folder: Path) -> dict[str, bytes]:
             shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, folder / name)
-    done = subprocess.run(
-        [sys.executable, "-m", "tools.sitebuild", "pelicanconf.py", "output"],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr
-    return tree(folder / "output")
+    return tree(build(folder))
 
 
 def edit(path: Path, old: str, new: str) -> None:

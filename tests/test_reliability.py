@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from site_helpers import COMPRESSION_CACHE, ROOT, digests, invoke
+from site_helpers import COMPRESSION_CACHE, ROOT, digests, invoke, run_build
 
 
 def sources(project: Path) -> dict[str, str]:
@@ -179,13 +179,7 @@ def test_a_content_cache_written_by_older_code_is_rebuilt_not_a_crash(built_proj
     assert caches, "the first build wrote no content cache"
     for cache in caches:
         cache.write_bytes(cache_bytes)
-    result = subprocess.run(
-        [sys.executable, "-m", "tools.sitebuild", "pelicanconf.py", "output"],
-        cwd=built_project,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = run_build(built_project)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert notice in result.stderr
